@@ -1,0 +1,96 @@
+"""``conflict-ld``: one command, subcommands that parse options and call plain functions."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import settings as cfg
+
+
+def _add(parser: argparse.ArgumentParser, *names: str) -> None:
+    for name in names:
+        setting = cfg.BY_NAME[name]
+        parser.add_argument(
+            setting.option,
+            dest=name,
+            default=None,
+            metavar=name.upper(),
+            help=f"{setting.help} (default: {setting.default}; env {setting.env})",
+        )
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    values = cfg.resolve(["seeds", "out", "base_uri"], vars(args))
+    report = build(seeds=values["seeds"], out=values["out"], base_uri=values["base_uri"],
+                   progress=_progress)
+    _summary(report)
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .build import read_article
+    from .resources import load_tables
+
+    article = read_article(Path(args.file), tables=load_tables(), urls={})
+    json.dump(dataclasses.asdict(article.record), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    values = cfg.resolve(["out", "host", "port", "threads"], vars(args))
+    serve(data=values["out"], host=values["host"], port=values["port"], threads=values["threads"])
+    return 0
+
+
+def _summary(report: dict[str, object]) -> None:
+    entities = report["entities"]
+    relations = report["relations"]
+    assert isinstance(entities, dict) and isinstance(relations, dict)
+    print(f"{report['triples']} triples, {entities['total']} entities, "
+          f"{relations['total']} relation nodes, {len(report['dropped'])} values not mapped")  # type: ignore[arg-type]
+    for cls, count in relations["by_class"].items():
+        print(f"  {cls:<22} {count}")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="conflict-ld", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="map the articles in a folder to one RDF dataset")
+    _add(build, "seeds", "out", "base_uri")
+    build.set_defaults(func=cmd_build)
+    parse = sub.add_parser("parse", help="print the neutral record a parser reads from one article")
+    parse.add_argument("file", help="an article file")
+    parse.set_defaults(func=cmd_parse)
+    serve = sub.add_parser("serve", help="serve a built dataset (SPARQL and linked data)")
+    _add(serve, "out", "host", "port", "threads")
+    serve.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .build import BuildError
+
+    try:
+        return int(args.func(args))
+    except (BuildError, cfg.SettingsError) as error:
+        print(f"conflict-ld: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""RDF formats, read from the one table ``formats.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    extension: str
+    media_type: str
+    rdflib: str
+    graphs: bool
+
+
+@cache
+def formats() -> tuple[RdfFormat, ...]:
+    text = resources.files("conflict_ld").joinpath("formats.toml").read_text(encoding="utf-8")
+    return tuple(RdfFormat(**row) for row in tomllib.loads(text)["format"])
+
+
+def by_name(name: str) -> RdfFormat:
+    for fmt in formats():
+        if fmt.name == name:
+            return fmt
+    raise KeyError(f"unknown format {name!r}; known: {', '.join(f.name for f in formats())}")

@@ -1,0 +1,24 @@
+"""``conflict-ld serve``: the Flask app under waitress, a production WSGI server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .build import BuildError
+
+
+def serve(*, data: Path, host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from conflict_ld.server.app import create_app
+    from conflict_ld.server.store import DataMissing
+
+    try:
+        app = create_app({"out": data})
+    except DataMissing as error:
+        raise BuildError(str(error), path=data) from None
+    base = app.config["CONFLICT_LD_BASE_URI"]
+    print(f"serving {data} on http://{host}:{port}/ (IRIs under {base}; SPARQL at /sparql)",
+          file=sys.stderr, flush=True)
+    waitress_serve(app, host=host, port=port, threads=threads)

@@ -1,0 +1,96 @@
+"""Settings, declared once: name, default, environment variable, help, and validation.
+
+The CLI builds its options from this table and the web app validates the same values at
+start, so a bad value fails with a message naming the setting, never deep inside a request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _base_uri(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"must be an absolute http(s) URI, got {value!r}")
+    if parts.query or parts.fragment:
+        raise SettingsError(f"must have no query or fragment, got {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise SettingsError(f"must be a number, got {value!r}") from None
+    if not 0 < port < 65536:
+        raise SettingsError(f"must be between 1 and 65535, got {port}")
+    return port
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"must be a number, got {value!r}") from None
+    if number < 1:
+        raise SettingsError(f"must be at least 1, got {number}")
+    return number
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return "CONFLICT_LD_" + self.name.upper()
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_uri", "http://localhost:8080/",
+            "base of every entity, relation and source IRI; the default is the local "
+            "server's address so `serve` dereferences out of the box", _base_uri),
+    Setting("seeds", "seeds", "folder of article files (*.txt) to build from", Path),
+    Setting("out", "build", "folder the build writes the dataset to (replaced atomically)", Path),
+    Setting("host", "127.0.0.1", "address the server listens on"),
+    Setting("port", "8080", "port the server listens on", _port),
+    Setting("threads", "4", "worker threads of the WSGI server", _positive),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(names: list[str], given: Mapping[str, str | None], *,
+            environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Values for ``names``: an explicit value wins over the environment over the default."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name in names:
+        setting = BY_NAME[name]
+        raw = given.get(name)
+        origin = setting.option
+        if raw is None:
+            raw, origin = environ.get(setting.env), setting.env
+        if raw is None:
+            raw, origin = setting.default, "default"
+        try:
+            values[name] = setting.parse(raw)
+        except SettingsError as error:
+            raise SettingsError(f"{setting.name} ({origin}): {error}") from None
+    return values

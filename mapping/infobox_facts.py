@@ -1,0 +1,218 @@
+"""Infobox fields to facts, driven by the field table (``data/fields.toml``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .dates import Period, find_periods, parse_period
+from .facts import Attestation, Fact, Quantity
+from .qualifiers import Qualification, interpret
+from .quantities import parse_quantity
+from .record import ArticleRecord, InfoboxField, InfoboxValue
+from .resolve import CONFLICT_CLASSES, ORGANISATION_CLASSES, Dropped, Entity, Resolver
+from .tables import FieldSpec
+
+INFOBOX = "Infobox"
+_GENERIC_LEADER_LABELS = frozenset({"leaders", "leader", "commander", "commanders", "leadership"})
+_ROLE_PREFIX = re.compile(r"^(?P<role>[^:]{2,40}):\s+(?P<name>\S.*)$")
+_NOM_DE_GUERRE = re.compile(r",?\s+(?:nom de guerre|a\.k\.a\.|aka|also known as)\s+", re.IGNORECASE)
+_PLACE_SPLIT = re.compile(r",\s+(?:and\s+)?|\s+and\s+|\s*&\s*")
+_CONFLICT_SPLIT = re.compile(r"\s+and\s+(?:the\s+)?")
+
+
+class InfoboxMapper:
+    """Maps one article's infobox; unmapped values are collected in ``dropped``."""
+
+    def __init__(self, *, resolver: Resolver, source: str, subject: Entity) -> None:
+        self.resolver = resolver
+        self.source = source
+        self.subject = subject
+        self.dropped: list[Dropped] = []
+        self.unmapped_labels: list[str] = []
+
+    def facts(self, record: ArticleRecord) -> list[Fact]:
+        out: list[Fact] = []
+        for field in record.infobox:
+            spec = self.resolver.tables.field_for_label(field.label)
+            if spec is None:
+                self.unmapped_labels.append(field.label)
+                continue
+            if spec.relation is None:
+                continue
+            out.extend(self._field(field, spec))
+        return out
+
+    def _field(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        if spec.split == "period":
+            return self._periods(field, spec)
+        if spec.split == "instant":
+            return self._instants(field, spec)
+        if spec.split == "quantities":
+            return self._quantities(field, spec)
+        if spec.split in ("places", "areas"):
+            return self._places(field, spec)
+        return self._entities(field, spec)
+
+    # -- unary relations -------------------------------------------------------------------
+
+    def _periods(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        for value in field.values:
+            period = parse_period(value.text)
+            if period is None:
+                self._drop(value, "no date range")
+                continue
+            qual = interpret(value.qualifiers, tables=self.resolver.tables)
+            yield self._fact(spec, field, value, None, period, qual)
+
+    def _instants(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        for value in field.values:
+            period = parse_period(value.text)
+            if period is None:
+                self._drop(value, "no date")
+                continue
+            qual = interpret(value.qualifiers, tables=self.resolver.tables)
+            yield self._fact(spec, field, value, None, period, qual)
+
+    def _quantities(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        for value in field.values:
+            quantity = parse_quantity(value.text)
+            if quantity is None:
+                self._drop(value, "no number")
+                continue
+            words = re.sub(r"[\d,.–—≈~+-]+", " ", value.text).strip()
+            qual = interpret([*value.qualifiers, words], tables=self.resolver.tables)
+            period = qual.periods[0] if qual.periods else None
+            yield self._fact(spec, field, value, None, period, qual, quantity=quantity)
+
+    # -- relations to entities ---------------------------------------------------------------
+
+    def _places(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        values = list(field.values)
+        if spec.split == "places" and values:
+            # An address "Sarjeh, Idlib Governorate, Syria" names one place; further lines of a
+            # rendered page ("With elements in: ...") are not headquarters.
+            first_line = values[0].line
+            values = [v for v in values if v.line == first_line]
+        for value in values:
+            names = [n.strip() for n in _PLACE_SPLIT.split(value.text) if n.strip()]
+            names = [re.sub(r"^\d+\s+", "", n) for n in names]
+            if spec.split == "places" and not re.search(r"\band\b|&", value.evidence):
+                names = names[:1]
+            qual = interpret(value.qualifiers, tables=self.resolver.tables)
+            for name in dict.fromkeys(names):
+                yield from self._to_entities(spec, field, value, name, qual)
+
+    def _entities(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        for value in field.values:
+            qual = interpret(value.qualifiers, tables=self.resolver.tables)
+            if not value.text:
+                self._drop(value, "qualifier without a name")
+                continue
+            names = [value.text]
+            if spec.object_class in CONFLICT_CLASSES:
+                names = [re.sub(r"^the\s+", "", n) for n in _CONFLICT_SPLIT.split(value.text)]
+                names = [n.strip() for n in names if n.strip() and n.strip() != "the"]
+            for name in names:
+                yield from self._to_entities(spec, field, value, name, qual)
+
+    def _to_entities(
+        self, spec: FieldSpec, field: InfoboxField, value: InfoboxValue, name: str, qual: Qualification
+    ) -> Iterable[Fact]:
+        role = None
+        aliases = list(qual.aliases)
+        if spec.relation == "Leadership":
+            prefixed = _ROLE_PREFIX.match(name)
+            if prefixed:
+                role, name = prefixed["role"].strip(), prefixed["name"].strip()
+            alias_parts = _NOM_DE_GUERRE.split(name)
+            name, aliases = alias_parts[0].strip(), aliases + [a.strip() for a in alias_parts[1:]]
+            role = role or _role(field, qual)
+        entities, reason = self.resolver.resolve(
+            name,
+            source=self.source,
+            accepts=spec.accepts,
+            default_cls=spec.object_class or "ArmedGroup",
+        )
+        if not entities:
+            self._drop(value, f"{name!r}: {reason}")
+            return
+        for entity in entities:
+            for alias in aliases:
+                entity.surface.setdefault(self.source, set()).add(alias)
+            yield from self._dated(spec, field, value, entity, qual, role=role)
+
+    def _dated(
+        self,
+        spec: FieldSpec,
+        field: InfoboxField,
+        value: InfoboxValue,
+        entity: Entity,
+        qual: Qualification,
+        *,
+        role: str | None,
+    ) -> Iterable[Fact]:
+        periods: list[Period | None] = list(qual.periods) or [None]
+        for period in periods:
+            yield self._fact(spec, field, value, entity, period, qual, role=role)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _fact(
+        self,
+        spec: FieldSpec,
+        field: InfoboxField,
+        value: InfoboxValue,
+        other: Entity | None,
+        period: Period | None,
+        qual: Qualification,
+        *,
+        quantity: Quantity | None = None,
+        role: str | None = None,
+    ) -> Fact:
+        subject, obj = self.subject.key, other.key if other else None
+        if spec.reverse and obj is not None:
+            subject, obj = obj, subject
+        disputed = []
+        for agent in qual.agents:
+            found, _ = self.resolver.resolve(
+                agent, source=self.source, accepts=ORGANISATION_CLASSES | {"Person"},
+                default_cls="PoliticalOrganization",
+            )
+            disputed.extend(e.key for e in found)
+        assert spec.relation is not None
+        return Fact(
+            relation=spec.relation,
+            subject=subject,
+            object=obj,
+            period=period,
+            attestation=Attestation(
+                source=self.source,
+                evidence=value.evidence,
+                line=value.line,
+                section=INFOBOX,
+                field=field.label,
+                cites=value.cites,
+            ),
+            quantity=quantity,
+            statuses=qual.statuses,
+            disputed_by=tuple(disputed),
+            role=role,
+            qualifier=qual.text,
+        )
+
+    def _drop(self, value: InfoboxValue, reason: str) -> None:
+        self.dropped.append(Dropped(source=self.source, line=value.line, text=value.evidence, reason=reason))
+
+
+def _role(field: InfoboxField, qual: Qualification) -> str | None:
+    """A leader's role: the qualifier's words ("top emir"), else a paired role field, else a
+    specific label ("Spokesman")."""
+    rest = [r for r in qual.rest if r and not find_periods(r)]
+    if rest:
+        return rest[0]
+    if field.role:
+        return field.role
+    if field.label.casefold() not in _GENERIC_LEADER_LABELS:
+        return field.label
+    return None

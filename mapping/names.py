@@ -1,0 +1,58 @@
+"""Name normalisation shared by entity lookup and IRI minting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʾ": "'", "ʿ": "'", "`": "'", "´": "'", "′": "'"})
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "−": "-"})
+ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def fold(text: str) -> str:
+    """Typographic folding: apostrophes, dashes and spaces, keeping case and letters."""
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).translate(_DASHES)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise(name: str) -> str:
+    """The lookup key of a name: folded, diacritics stripped, case-folded, no leading "the"."""
+    text = fold(name)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*-\s*", "-", text)
+    return text.casefold().strip(" .,;:")
+
+
+def iri_local_name(label: str) -> str:
+    """Wikipedia-title style: spaces to underscores, typographic variants folded.
+
+    Characters that IRIs forbid are percent-encoded so the name is always a valid IRI path
+    segment; letters of any script are kept as they are (IRIs allow them).
+    """
+    text = fold(label).replace(" ", "_")
+    out = []
+    for ch in text:
+        if ch.isalnum() or ch in "_-.'(),!*~:@&+$;=":
+            out.append(ch)
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+    return "".join(out)
+
+
+def has_arabic(text: str) -> bool:
+    return bool(ARABIC.search(text))
+
+
+def arabic_names(text: str) -> list[str]:
+    """Arabic-script names in a name line or a lead's parenthesis ("Arabic: أكناف بيت المقدس,
+    romanized: ...")."""
+    names = []
+    for part in re.split(r"[,;()\"“”]|\blit\.", text):
+        part = re.sub(r"^\s*(?:Arabic|Kurdish|Syriac)\s*:\s*", "", part).strip(" -")
+        if ARABIC.search(part) and not re.search(r"[A-Za-z]", part):
+            names.append(part)
+    return names

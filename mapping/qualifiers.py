@@ -1,0 +1,62 @@
+"""What a value's parenthesised qualifiers say: dates, claim status, who denies, a role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .dates import Period, find_periods
+from .tables import Tables
+
+_QUOTED = re.compile(r'["“]([^"”]{2,60})["”]')
+_NOISE = {"kia", "", "and", "since", "until", "from", "by", "as of", "in"}
+
+
+@dataclass(frozen=True)
+class Qualification:
+    periods: tuple[Period, ...]
+    statuses: tuple[str, ...]
+    agents: tuple[str, ...]  # names of who denies or disputes ("denied by Hamas")
+    rest: tuple[str, ...]  # what is left once dates and statuses are read: roles, notes
+    aliases: tuple[str, ...]  # quoted names: ("Abu Jaber", founder and commander ...)
+    text: str | None  # every qualifier verbatim, "(a) (b)"
+
+
+def interpret(qualifiers: Sequence[str], *, tables: Tables) -> Qualification:
+    periods: list[Period] = []
+    statuses: list[str] = []
+    agents: list[str] = []
+    rest: list[str] = []
+    aliases: list[str] = []
+    for qualifier in qualifiers:
+        text = qualifier
+        for match in _QUOTED.finditer(text):
+            aliases.append(match.group(1).strip())
+        text = _QUOTED.sub(" ", text)
+        for start, end, period in sorted(find_periods(text), key=lambda x: x[0]):
+            periods.append(period)
+            text = text[:start] + " " * (end - start) + text[end:]
+        for rule in tables.statuses:
+            match = rule.pattern.search(text)
+            if not match:
+                continue
+            if rule.status not in statuses:
+                statuses.append(rule.status)
+            agent = match.groupdict().get("agent")
+            if agent:
+                agents.append(agent.strip(" .,;"))
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+        for part in re.split(r"[;,]", text):
+            cleaned = re.sub(r"\s+", " ", part).strip(" .:-–")
+            if cleaned.casefold() not in _NOISE:
+                rest.append(cleaned)
+    verbatim = " ".join(f"({q})" for q in qualifiers if q) or None
+    return Qualification(
+        periods=tuple(periods),
+        statuses=tuple(statuses),
+        agents=tuple(agents),
+        rest=tuple(rest),
+        aliases=tuple(aliases),
+        text=verbatim,
+    )

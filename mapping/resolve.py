@@ -1,0 +1,215 @@
+"""Entity resolution: one entity per real thing across spellings, renderings and articles.
+
+Known names come from the alias table; a name the table does not know becomes a new entity
+only when it looks like a name, and every new entity is keyed by its normalised name so a
+second article that writes it the same way (up to case, apostrophes, dashes, diacritics)
+reaches the same entity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .names import iri_local_name, normalise
+from .tables import KnownEntity, Tables
+
+ORGANISATION_CLASSES = frozenset(
+    {"ArmedGroup", "Coalition", "PoliticalOrganization", "State", "GovernmentBody"}
+)
+CONFLICT_CLASSES = frozenset({"Conflict", "War", "Campaign", "Battle"})
+# Lowercase words allowed inside a name: Arabic particles and English joining words.
+_PARTICLES = frozenset(
+    "al el ad ar as ash at az an of the and for wa wal bin ibn bint de du ul li fi min abu "
+    "abi umm bani dei da di".split()
+)
+
+
+@dataclass
+class Entity:
+    key: str  # IRI local name
+    label: str
+    cls: str
+    known: bool
+    aliases: tuple[str, ...] = ()  # from the alias table
+    arabic: str | None = None
+    surface: dict[str, set[str]] = field(default_factory=dict)  # source id -> forms seen
+    native: dict[str, set[str]] = field(default_factory=dict)  # source id -> Arabic forms
+
+
+@dataclass
+class Dropped:
+    """A value that was not mapped, kept for the build report."""
+
+    source: str
+    line: int
+    text: str
+    reason: str
+
+
+class Resolver:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.entities: dict[str, Entity] = {}
+        self._by_known: dict[str, str] = {}  # known label -> key
+        self._by_norm: dict[str, str] = {}  # normalised unknown name -> key
+
+    def known(self, entity: KnownEntity, *, surface: str | None, source: str) -> Entity:
+        key = self._by_known.get(entity.label)
+        if key is None:
+            key = self._unique_key(entity.label)
+            self._by_known[entity.label] = key
+            self.entities[key] = Entity(
+                key=key, label=entity.label, cls=entity.cls, known=True,
+                aliases=entity.aliases, arabic=entity.arabic,
+            )
+        found = self.entities[key]
+        if surface:
+            found.surface.setdefault(source, set()).add(surface)
+        return found
+
+    def subject(self, title: str, *, source: str, default_cls: str = "ArmedGroup") -> Entity:
+        """The article's subject, from its title (with or without a disambiguation suffix)."""
+        for candidate in (title, re.sub(r"\s*\([^)]*\)$", "", title)):
+            entity = self.tables.lookup(candidate)
+            if entity is not None:
+                return self.known(entity, surface=title, source=source)
+        return self._new(title, cls=default_cls, source=source)
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        source: str,
+        accepts: frozenset[str],
+        default_cls: str,
+    ) -> tuple[list[Entity], str | None]:
+        """Entities a value names, or ([], reason) when it names none acceptably."""
+        name = name.strip()
+        if not name:
+            return [], "empty"
+        if default_cls == "Person":
+            name = self._strip_rank(name)
+        entity = self.tables.lookup(name)
+        if entity is not None:
+            return self._accept([self.known(entity, surface=name, source=source)], accepts)
+        parts = self._segment(name)
+        if parts:
+            found = [self.known(e, surface=s, source=source) for s, e in parts]
+            # A flag's alt text before the name it decorates: keep the name only.
+            if len(found) == 2 and normalise(parts[0][0]) in self.tables.flag_labels:
+                found = found[1:]
+            elif len({e.key for e in found}) == 1:
+                found = found[:1]
+            return self._accept(found, accepts)
+        flagged = self._after_flag(name)
+        if flagged is not None:
+            return self.resolve(flagged, source=source, accepts=accepts, default_cls=default_cls)
+        if "/" in name:
+            sides = [s.strip() for s in name.split("/")]
+            known = [self.tables.lookup(s) for s in sides]
+            if all(known):
+                found = [self.known(e, surface=s, source=source) for s, e in zip(sides, known, strict=True)]
+                return self._accept(found, accepts)
+        reason = self._not_a_name(name, default_cls)
+        if reason:
+            return [], reason
+        cls = self._class_hint(name, accepts) or default_cls
+        return self._accept([self._new(name, cls=cls, source=source)], accepts)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _accept(self, found: list[Entity], accepts: frozenset[str]) -> tuple[list[Entity], str | None]:
+        if not accepts:
+            return found, None
+        kept = [e for e in found if e.cls in accepts]
+        if not kept:
+            classes = ", ".join(sorted({e.cls for e in found}))
+            return [], f"names a {classes}, not one of {', '.join(sorted(accepts))}"
+        return kept, None
+
+    def _new(self, name: str, *, cls: str, source: str) -> Entity:
+        norm = normalise(name)
+        key = self._by_norm.get(norm)
+        if key is None:
+            key = self._unique_key(name)
+            self._by_norm[norm] = key
+            self.entities[key] = Entity(key=key, label=name, cls=cls, known=False)
+        found = self.entities[key]
+        found.surface.setdefault(source, set()).add(name)
+        return found
+
+    def _unique_key(self, label: str) -> str:
+        base = iri_local_name(label)
+        key, n = base, 2
+        while key in self.entities:
+            key, n = f"{base}_({n})", n + 1
+        return key
+
+    def _strip_rank(self, name: str) -> str:
+        changed = True
+        while changed:
+            changed = False
+            for rank in self.tables.ranks:
+                if name.startswith(rank + " "):
+                    name, changed = name[len(rank) + 1 :].strip(), True
+        return name
+
+    def _segment(self, name: str) -> list[tuple[str, KnownEntity]] | None:
+        """Split a run of glued names ("Tahrir al-Sham Turkistan Islamic Party in Syria") into
+        known names covering every word; None unless a split into two or three exists."""
+        words = name.split()
+        if len(words) < 2:
+            return None
+        best: list[tuple[str, KnownEntity]] | None = None
+
+        def walk(start: int, acc: list[tuple[str, KnownEntity]]) -> None:
+            nonlocal best
+            if start == len(words):
+                if 2 <= len(acc) <= 3 and (best is None or len(acc) < len(best)):
+                    best = list(acc)
+                return
+            if len(acc) >= 3:
+                return
+            for end in range(len(words), start, -1):
+                piece = " ".join(words[start:end])
+                entity = self.tables.lookup(piece)
+                if entity is not None:
+                    walk(end, [*acc, (piece, entity)])
+
+        walk(0, [])
+        return best
+
+    def _after_flag(self, name: str) -> str | None:
+        """"Syria Syrian Army" -> "Syrian Army": the words after a leading flag alt text."""
+        words = name.split()
+        for n in range(min(len(words) - 1, 8), 0, -1):
+            if normalise(" ".join(words[:n])) in self.tables.flag_labels:
+                return " ".join(words[n:])
+        return None
+
+    def _class_hint(self, name: str, accepts: frozenset[str]) -> str | None:
+        for pattern, cls in self.tables.class_hints:
+            if pattern.search(name) and (not accepts or cls in accepts):
+                return cls
+        return None
+
+    @staticmethod
+    def _not_a_name(name: str, default_cls: str) -> str | None:
+        """Why a string the table does not know cannot be taken as a new entity's name."""
+        if name.startswith("See ") or name.endswith(":"):
+            return "a cross-reference or list heading"
+        first = name[0]
+        if not (first.isupper() or first.isdigit() or re.match(r"(?:al|ad|an|ar|as|ash|el)-", name)):
+            return "does not start like a name"
+        if len(name.split()) > 10:
+            return "too long for a name"
+        if default_cls in CONFLICT_CLASSES:
+            return None  # conflict names are descriptive ("Syrian Civil War spillover in Lebanon")
+        lower = [
+            w for w in re.split(r"[\s–-]+", name)
+            if w and w[0].islower() and w.casefold() not in _PARTICLES
+        ]
+        if lower and (len(lower) >= 2 or not name.split()[-1][0].isupper()):
+            return "reads as a description, not a name"
+        return None

@@ -1,0 +1,96 @@
+"""Turning the raw text of an infobox item into a clean value with its qualifiers."""
+
+from __future__ import annotations
+
+import re
+
+from .marks import strip_marks
+from .record import InfoboxValue
+from .tables import Tables
+
+_BULLETS = re.compile(r"^[\s*•·|#:;]+")
+_QUOTED_ONLY = re.compile(r'^["“](.+)["”]$')
+
+
+def split_items(text: str, *, separators: str = ",;") -> list[str]:
+    """Split on separators outside parentheses; a comma only splits when followed by a space
+    or the end, so "9,000" stays whole. Wikitext sub-item marks ("* ", "** ") split too."""
+    items: list[str] = []
+    depth = 0
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        if depth == 0 and ch in separators:
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if ch != "," or nxt.isspace():
+                items.append("".join(current))
+                current = []
+                i += 1
+                continue
+        current.append(ch)
+        i += 1
+    items.append("".join(current))
+    return [x for x in (item.strip() for item in items) if x]
+
+
+def take_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
+    """Remove top-level parenthesised groups; return the rest and the groups' inner texts."""
+    qualifiers: list[str] = []
+    out: list[str] = []
+    depth = 0
+    group: list[str] = []
+    for ch in text:
+        if ch == "(":
+            if depth:
+                group.append(ch)
+            depth += 1
+            continue
+        if ch == ")" and depth:
+            depth -= 1
+            if depth:
+                group.append(ch)
+            else:
+                qualifiers.append("".join(group).strip())
+                group = []
+                out.append(" ")
+            continue
+        (group if depth else out).append(ch)
+    if depth and group:  # an unclosed "(" at the end of a truncated article
+        qualifiers.append("".join(group).strip())
+    rest = re.sub(r"\s{2,}", " ", "".join(out)).strip()
+    return rest, tuple(q for q in qualifiers if q)
+
+
+def make_value(raw: str, *, line: int, evidence: str, tables: Tables) -> InfoboxValue | None:
+    """Clean one item; None when nothing is left (an empty slot such as ", ," or "()")."""
+    text, cites = strip_marks(raw)
+    text = tables.image_file.sub("", text)
+    text = tables.image_size.sub("", text)
+    text = _BULLETS.sub("", text).strip()
+    name, qualifiers = take_qualifiers(text)
+    kia = tables.kia_suffix.search(name)
+    if kia:
+        name = name[: kia.start()]
+        qualifiers = (*qualifiers, "KIA")
+    name = name.strip(" ,;:|*•-–").strip()
+    quoted = _QUOTED_ONLY.match(name)
+    if quoted:
+        name = quoted.group(1).strip()
+    name = _undouble(name)
+    if not name and not qualifiers:
+        return None
+    return InfoboxValue(text=name, qualifiers=qualifiers, cites=cites, line=line, evidence=evidence)
+
+
+def _undouble(name: str) -> str:
+    """"Iran Iran" and "Ba'athist Syria Ba'athist Syria" (flag alt text + name) -> one name."""
+    words = name.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name

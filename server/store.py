@@ -1,0 +1,55 @@
+"""The embedded Oxigraph store a server answers from, loaded from a build folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+
+class DataMissing(RuntimeError):
+    pass
+
+
+def build_base_uri(folder: Path) -> str:
+    """The base IRI the build minted its IRIs under (the server must answer for the same)."""
+    report = folder / "report.json"
+    try:
+        return str(json.loads(report.read_text(encoding="utf-8"))["base_uri"])
+    except (OSError, ValueError, KeyError):
+        raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
+
+
+def load_store(folder: Path) -> ox.Store:
+    """An in-memory store holding the build's dataset (every named graph)."""
+    dump = folder / "dataset.nq"
+    if not dump.is_file():
+        raise DataMissing(
+            f"no dataset at {dump}: run `conflict-ld build --out {folder}` first"
+        )
+    store = ox.Store()
+    with dump.open("rb") as handle:
+        store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def describe_query(iri: str, *, cld: str) -> str:
+    """A document that describes one resource completely: its own triples, every relation
+    node it takes part in with their attestations, and labels and types of what they link to,
+    so a crawler needs no second request."""
+    return f"""
+PREFIX cld: <{cld}>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT {{ ?s ?p ?o . ?x rdfs:label ?label . ?x a ?type . }}
+WHERE {{
+  VALUES ?e {{ <{iri}> }}
+  {{ ?e ?p ?o . BIND(?e AS ?s) }}
+  UNION {{ ?s ?p ?e . FILTER NOT EXISTS {{ ?s a ?relation . ?relation rdfs:subClassOf* cld:Relation }} }}
+  UNION {{ ?s cld:subject|cld:object ?e . ?s ?p ?o }}
+  UNION {{ ?r cld:subject|cld:object ?e . ?r prov:qualifiedDerivation ?s . ?s ?p ?o }}
+  UNION {{ ?r cld:subject|cld:object ?e . ?r cld:subject|cld:object|cld:disputedBy ?x .
+           OPTIONAL {{ ?x rdfs:label ?label }} OPTIONAL {{ ?x a ?type }} }}
+  UNION {{ ?e ?q ?x . FILTER(isIRI(?x)) OPTIONAL {{ ?x rdfs:label ?label }} OPTIONAL {{ ?x a ?type }} }}
+}}"""
