@@ -34,7 +34,27 @@ def serialize(
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt.name == "jsonld":
         return _jsonld(data, prefixes=prefixes)
+    if fmt.name == "trig":
+        assert isinstance(data, Dataset)
+        return _trig(data)
     return data.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
+def _trig(dataset: Dataset) -> bytes:
+    """TriG with graphs in IRI order (rdflib's own TriG writer follows its store's order)."""
+    header: list[str] = []
+    blocks: list[str] = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph):
+            continue
+        turtle = graph.serialize(format="turtle")
+        lines = turtle.splitlines()
+        prefixes = [x for x in lines if x.startswith("@prefix")]
+        body = [x for x in lines if not x.startswith("@prefix")]
+        header.extend(p for p in prefixes if p not in header)
+        text = "\n".join("    " + x if x.strip() else "" for x in body).strip("\n")
+        blocks.append(f"<{graph.identifier}> {{\n{text}\n}}\n")
+    return ("\n".join(sorted(header)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _jsonld(data: Dataset | Graph, *, prefixes: Mapping[str, str]) -> bytes:

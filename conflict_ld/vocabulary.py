@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from conflict_ld.mapping.graph import Vocabulary
 
@@ -10,9 +12,27 @@ from .resources import prefixes, read_text
 
 
 def ontology_graph() -> Graph:
+    """The ontology, its blank nodes (OWL lists and restrictions) relabelled by RDF dataset
+    canonicalisation (RDFC-1.0), so every build writes the same labels."""
+    text = read_text("conflict_ld.ontology", "conflict.ttl")
+    dataset = ox.Dataset(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     graph = Graph()
-    graph.parse(data=read_text("conflict_ld.ontology", "conflict.ttl"), format="turtle")
+    for quad in dataset:
+        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    for prefix, iri in prefixes().items():
+        graph.bind(prefix, Namespace(iri))
     return graph
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def shortcuts(ontology: Graph) -> dict[str, str]:

@@ -106,7 +106,7 @@ _QUANTITY_NOUNS = (
 _DASHES = "\\-–—‒−"
 _APPROX = (
     r"(?:(?P<approx>(?<![a-z])(?:c\.|ca\.|circa|around|about|approximately|approx\.|estimated)"
-    r"|~)\s*)?"
+    r"|[~≈])\s*)?"
 )
 _PART = (
     r"(?:(?P<part>(?<![a-z])(?:early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of))"
@@ -303,7 +303,12 @@ def _select(s: str) -> list[_Hit]:
     else so that "31 February 2016" cannot come back as "February 2016"."""
     hits = []
     for pos in range(len(s)):
-        if s[pos].isspace() or (pos and s[pos - 1].isalnum()):
+        if s[pos].isspace():
+            continue
+        # Rendered infoboxes glue label and value ("Active23 January 2012", "Dates of
+        # operation2011–2013"), so a digit right after a letter still starts a token.
+        glued = s[pos].isdigit() and s[pos - 1].isalpha()
+        if pos and s[pos - 1].isalnum() and not glued:
             continue
         hit = _hit_at(s, pos)
         if hit is not None:
@@ -438,8 +443,9 @@ def _span_at(s: str, pos: int) -> _Hit | None:
     first = _value(point, s)
     if first is None:
         return _Hit(pos, point.end, None)
-    if _OPEN_END.match(s, point.end):
-        end = _OPEN_END.match(s, point.end).end()
+    opened = _OPEN_END.match(s, point.end)
+    if opened:
+        end = opened.end()
         return _Hit(pos, end, Period(text=s[pos:end], start=first, end=None, ongoing=True))
     if sep:
         after = sep.end()
@@ -458,15 +464,16 @@ def _span_at(s: str, pos: int) -> _Hit | None:
         if two and year is not None:
             last = _Point(start=two.start(), end=two.end(), year=year)
             return _range(s, pos, point, last)
-        if _AMOUNT.match(s, after):
+        amount = _AMOUNT.match(s, after)
+        if amount:
             # "1990–2000 fighters": a count range whose first number happens to look like a year.
-            return _Hit(pos, _AMOUNT.match(s, after).end(), None)
-    return _Hit(pos, point.end, Period(text=s[pos : point.end], start=first, end=first,
-                                        instant=True))
+            return _Hit(pos, amount.end(), None)
+    text = s[pos : point.end]
+    return _Hit(pos, point.end, Period(text=text, start=first, end=first, instant=True))
 
 
 def _day_range_at(s: str, pos: int) -> _Hit | None:
-    """"17–19 May 2016": the first day borrows the month and year of the second date."""
+    """A day range, "17–19 May 2016": the first day takes the second date's month and year."""
     day = _BARE_DAY.match(s, pos)
     sep = _SEP.match(s, day.end()) if day else None
     last = _point_at(s, sep.end()) if sep else None
@@ -491,7 +498,7 @@ def _range(s: str, pos: int, first: _Point, last: _Point) -> _Hit:
 
 
 def _two_digit_end(start: int, yy: int) -> int | None:
-    """"2012–14" → 2014 and "1999–00" → 2000; None when no year within a century fits."""
+    """The end year of "2012–14" or "1999–00"; None when no year within 50 years fits."""
     year = start // 100 * 100 + yy
     if year <= start:
         year += 100
@@ -561,7 +568,7 @@ def _bounds(point: _Point, year: int) -> tuple[date, date] | None:
 
 
 def _upper_bound_only(value: DateValue, *, text: str) -> DateValue:
-    """"by 2016": no single value and no lower bound, only "not later than"."""
+    """A "by 2016" value: no single value and no lower bound, only "not later than"."""
     return DateValue(
         text=text,
         lexical=None,

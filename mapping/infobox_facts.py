@@ -17,7 +17,8 @@ INFOBOX = "Infobox"
 _GENERIC_LEADER_LABELS = frozenset({"leaders", "leader", "commander", "commanders", "leadership"})
 _ROLE_PREFIX = re.compile(r"^(?P<role>[^:]{2,40}):\s+(?P<name>\S.*)$")
 _NOM_DE_GUERRE = re.compile(r",?\s+(?:nom de guerre|a\.k\.a\.|aka|also known as)\s+", re.IGNORECASE)
-_PLACE_SPLIT = re.compile(r",\s+(?:and\s+)?|\s+and\s+|\s*&\s*")
+# "and" splits places only before a capital: "Western and northern Syria" is one area.
+_PLACE_SPLIT = re.compile(r",\s+(?:and\s+)?|\s+(?:and|&)\s+(?=[A-Z])")
 _CONFLICT_SPLIT = re.compile(r"\s+and\s+(?:the\s+)?")
 
 
@@ -90,18 +91,23 @@ class InfoboxMapper:
     def _places(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
         values = list(field.values)
         if spec.split == "places" and values:
-            # An address "Sarjeh, Idlib Governorate, Syria" names one place; further lines of a
-            # rendered page ("With elements in: ...") are not headquarters.
-            first_line = values[0].line
-            values = [v for v in values if v.line == first_line]
+            # Further lines of a rendered page ("With elements in: ...") are not headquarters.
+            values = [v for v in values if v.line == values[0].line]
+        items: list[tuple[InfoboxValue, str]] = []
         for value in values:
-            names = [n.strip() for n in _PLACE_SPLIT.split(value.text) if n.strip()]
-            names = [re.sub(r"^\d+\s+", "", n) for n in names]
-            if spec.split == "places" and not re.search(r"\band\b|&", value.evidence):
-                names = names[:1]
+            for name in _PLACE_SPLIT.split(value.text):
+                if name.strip():
+                    items.append((value, re.sub(r"^\d+\s+", "", name.strip())))
+        if spec.split == "places" and items and not re.search(r"\band\b|&", items[0][0].evidence):
+            # An address "Sarjeh, Idlib Governorate, Syria" names one place: the first.
+            items = items[:1]
+        seen = set()
+        for value, name in items:
+            if name in seen:
+                continue
+            seen.add(name)
             qual = interpret(value.qualifiers, tables=self.resolver.tables)
-            for name in dict.fromkeys(names):
-                yield from self._to_entities(spec, field, value, name, qual)
+            yield from self._to_entities(spec, field, value, name, qual)
 
     def _entities(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
         for value in field.values:
@@ -128,6 +134,12 @@ class InfoboxMapper:
             alias_parts = _NOM_DE_GUERRE.split(name)
             name, aliases = alias_parts[0].strip(), aliases + [a.strip() for a in alias_parts[1:]]
             role = role or _role(field, qual)
+        # Wikipedia disambiguates by a parenthesis ("Southern Damascus offensive (April–May
+        # 2018)", "Battle of Aleppo (2024)"): the full title, when known, names the thing.
+        for qualifier in value.qualifiers:
+            if self.resolver.tables.lookup(f"{name} ({qualifier})") is not None:
+                name = f"{name} ({qualifier})"
+                break
         entities, reason = self.resolver.resolve(
             name,
             source=self.source,

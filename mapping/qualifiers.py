@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .dates import Period, find_periods
 from .tables import Tables
 
-_QUOTED = re.compile(r'["“]([^"”]{2,60})["”]')
+_QUOTED = re.compile(r'["“]([^"”]{2,60})["”]|^\'([^\']{2,60})\'$')
 _NOISE = {"kia", "", "and", "since", "until", "from", "by", "as of", "in"}
 
 
@@ -31,9 +31,9 @@ def interpret(qualifiers: Sequence[str], *, tables: Tables) -> Qualification:
     aliases: list[str] = []
     for qualifier in qualifiers:
         text = qualifier
-        for match in _QUOTED.finditer(text):
-            aliases.append(match.group(1).strip())
-        text = _QUOTED.sub(" ", text)
+        for match in _QUOTED.finditer(text.strip()):
+            aliases.append((match.group(1) or match.group(2)).strip())
+        text = _QUOTED.sub(" ", text.strip())
         for start, end, period in sorted(find_periods(text), key=lambda x: x[0]):
             periods.append(period)
             text = text[:start] + " " * (end - start) + text[end:]

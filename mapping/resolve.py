@@ -93,7 +93,7 @@ class Resolver:
         entity = self.tables.lookup(name)
         if entity is not None:
             return self._accept([self.known(entity, surface=name, source=source)], accepts)
-        parts = self._segment(name)
+        parts = self._comma_parts(name) or self._segment(name)
         if parts:
             found = [self.known(e, surface=s, source=source) for s, e in parts]
             # A flag's alt text before the name it decorates: keep the name only.
@@ -104,7 +104,7 @@ class Resolver:
             return self._accept(found, accepts)
         flagged = self._after_flag(name)
         if flagged is not None:
-            return self.resolve(flagged, source=source, accepts=accepts, default_cls=default_cls)
+            return self._accept([self.known(flagged[1], surface=flagged[0], source=source)], accepts)
         if "/" in name:
             sides = [s.strip() for s in name.split("/")]
             known = [self.tables.lookup(s) for s in sides]
@@ -180,17 +180,35 @@ class Resolver:
         walk(0, [])
         return best
 
-    def _after_flag(self, name: str) -> str | None:
-        """"Syria Syrian Army" -> "Syrian Army": the words after a leading flag alt text."""
+    def _comma_parts(self, name: str) -> list[tuple[str, KnownEntity]] | None:
+        """"Rojava, Syria": a comma list on one rendered line, when every part is known."""
+        pieces = [p.strip() for p in name.split(", ") if p.strip()]
+        if len(pieces) < 2:
+            return None
+        found = [(p, self.tables.lookup(p)) for p in pieces]
+        if all(e is not None for _, e in found):
+            return [(p, e) for p, e in found if e is not None]
+        return None
+
+    def _after_flag(self, name: str) -> tuple[str, KnownEntity] | None:
+        """"Syria Syrian Army" -> Syrian Army: a flag's alt text before a known name. Only a
+        known remainder counts, so "Palestine Liberation Army" stays whole."""
         words = name.split()
         for n in range(min(len(words) - 1, 8), 0, -1):
             if normalise(" ".join(words[:n])) in self.tables.flag_labels:
-                return " ".join(words[n:])
+                rest = " ".join(words[n:])
+                entity = self.tables.lookup(rest)
+                if entity is not None:
+                    return rest, entity
         return None
 
     def _class_hint(self, name: str, accepts: frozenset[str]) -> str | None:
+        """The class a name's wording gives ("... Governorate" is a place). A hint the field
+        does not accept still wins, so the value is dropped rather than mistyped."""
         for pattern, cls in self.tables.class_hints:
-            if pattern.search(name) and (not accepts or cls in accepts):
+            if pattern.search(name):
+                if cls in CONFLICT_CLASSES and accepts & CONFLICT_CLASSES:
+                    return cls if cls in accepts else next(iter(sorted(accepts & CONFLICT_CLASSES)))
                 return cls
         return None
 
@@ -204,8 +222,10 @@ class Resolver:
             return "does not start like a name"
         if len(name.split()) > 10:
             return "too long for a name"
-        if default_cls in CONFLICT_CLASSES:
-            return None  # conflict names are descriptive ("Syrian Civil War spillover in Lebanon")
+        if default_cls in CONFLICT_CLASSES or default_cls == "Ideology":
+            # Conflict and ideology names are descriptive ("Syrian Civil War spillover in
+            # Lebanon", "Palestinian nationalism").
+            return None
         lower = [
             w for w in re.split(r"[\s–-]+", name)
             if w and w[0].islower() and w.casefold() not in _PARTICLES

@@ -10,6 +10,10 @@ from .tables import Tables
 
 _BULLETS = re.compile(r"^[\s*•·|#:;]+")
 _QUOTED_ONLY = re.compile(r'^["“](.+)["”]$')
+# "Syrian Civil War See List of battles": a cross-reference glued to the value.
+_SEE_ALSO = re.compile(r"\s+See\s+[A-Z].*$")
+# "Historically: Gaza Strip": a label before the name becomes a qualifier.
+_PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z -]{1,30}):\s+(?P<rest>\S.*)$")
 
 
 def split_items(text: str, *, separators: str = ",;") -> list[str]:
@@ -72,7 +76,11 @@ def make_value(raw: str, *, line: int, evidence: str, tables: Tables) -> Infobox
     text = tables.image_file.sub("", text)
     text = tables.image_size.sub("", text)
     text = _BULLETS.sub("", text).strip()
+    text = _SEE_ALSO.sub("", text)
     name, qualifiers = take_qualifiers(text)
+    prefixed = _PREFIX.match(name)
+    if prefixed and prefixed["label"].casefold() in _PREFIX_QUALIFIERS:
+        name, qualifiers = prefixed["rest"], (prefixed["label"], *qualifiers)
     kia = tables.kia_suffix.search(name)
     if kia:
         name = name[: kia.start()]
@@ -85,6 +93,10 @@ def make_value(raw: str, *, line: int, evidence: str, tables: Tables) -> Infobox
     if not name and not qualifiers:
         return None
     return InfoboxValue(text=name, qualifiers=qualifiers, cites=cites, line=line, evidence=evidence)
+
+
+# Words that, written "Word: name", qualify the name rather than naming a role.
+_PREFIX_QUALIFIERS = frozenset({"historically", "formerly", "currently", "previously", "de facto", "de jure"})
 
 
 def _undouble(name: str) -> str:

@@ -1,0 +1,300 @@
+"""End to end: `conflict-ld build` on the seeds and on the corpus, the competency questions
+(queries/*.rq) answered in two engines, the graph's invariants, and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conflict_ld.mapping.names import iri_local_name
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from conflict_ld.cli import main
+from conflict_ld.resources import prefixes
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+BASE = "http://example.org/cld/"
+CLD = Namespace(prefixes()["cld"])
+PROV = Namespace("http://www.w3.org/ns/prov#")
+# Relation classes whose nodes have no second party: dates and quantities carry the rest.
+UNARY = {"ActivePeriod", "Strength", "Renaming", "Dissolution", "Founding"}
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "out"
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out), "--base-uri", BASE]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def dataset(seeds_build: Path) -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(seeds_build / "dataset.nq", format="nquads")
+    return ds
+
+
+@pytest.fixture(scope="module")
+def store(seeds_build: Path) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(seeds_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def run_both(query_file: str, dataset: Dataset, store: ox.Store) -> list[dict[str, str]]:
+    """Answer a competency question in rdflib and in Oxigraph; both must agree."""
+    query = (QUERIES / query_file).read_text(encoding="utf-8")
+    ours = [
+        {str(k): str(v) for k, v in row.asdict().items()} for row in dataset.query(query)
+    ]
+    solutions = store.query(query, use_default_graph_as_union=True)
+    variables = solutions.variables
+    theirs = [{v.value: s[v].value for v in variables if s[v] is not None} for s in solutions]
+    norm = lambda rows: sorted(json.dumps(r, sort_keys=True) for r in rows)  # noqa: E731
+    assert norm(ours) == norm(theirs), f"{query_file}: rdflib and Oxigraph disagree"
+    return ours
+
+
+def entity(label: str) -> URIRef:
+    return URIRef(BASE + "resource/" + iri_local_name(label))
+
+
+# -- competency questions ---------------------------------------------------------------------
+
+
+def test_allies_valid_in_2018(dataset: Dataset, store: ox.Store) -> None:
+    rows = run_both("allies_valid_in_2018.rq", dataset, store)
+    dated = {r["label"] for r in rows if r["dated"] == "true"}
+    undated = {r["label"] for r in rows if r["dated"] == "false"}
+    assert dated == {"Hay'at Tahrir al-Sham"}
+    assert {"Jaysh al-Islam", "Jaysh al-Ababil", "Free Syrian Army", "Al-Nusra Front"} <= undated
+    assert "Ahrar al-Sham" not in dated | undated  # allied in 2015 only
+
+
+def test_active_periods_every_one(dataset: Dataset, store: ox.Store) -> None:
+    rows = run_both("active_periods.rq", dataset, store)
+    assert len(rows) == 2
+    first, second = rows
+    # "2012/13 – 2015": an uncertain start keeps both bounds, the end keeps year precision.
+    assert (first["earliestStart"], first["latestStart"]) == ("2012-01-01", "2013-12-31")
+    assert "start" not in first
+    assert (first["end"], first["earliestEnd"], first["latestEnd"]) == ("2015", "2015-01-01", "2015-12-31")
+    # "2015 – present": an open end.
+    assert second["start"] == "2015" and second["ongoing"] == "true" and "end" not in second
+
+
+def test_who_denies_the_allegiance(dataset: Dataset, store: ox.Store) -> None:
+    rows = run_both("allegiance_denials.rq", dataset, store)
+    assert [(r["toLabel"], r["denierLabel"]) for r in rows] == [("Hamas", "Hamas")]
+
+
+def test_where_each_fact_came_from(dataset: Dataset, store: ox.Store) -> None:
+    rows = run_both("provenance.rq", dataset, store)
+    files = {r["file"] for r in rows}
+    assert files == {"000_557fef28febaf1b5.txt", "001_a61b2647d8e311c0.txt"}
+    allegiance = [r for r in rows if r["class"].endswith("#Allegiance")]
+    by_file = {r["file"]: r for r in allegiance}
+    assert by_file["000_557fef28febaf1b5.txt"]["evidence"] == "- Allegiance: Hamas (denied by Hamas)"
+    rendered = by_file["001_a61b2647d8e311c0.txt"]
+    assert rendered["evidence"] == "Allegiance Hamas (denied by Hamas)[5]"
+    assert rendered["line"] == "13" and rendered["section"] == "Infobox"
+    assert rendered["reference"].endswith("/source/001_a61b2647d8e311c0/reference/5")
+    assert "alsouria.net" in rendered["citation"]
+    for row in rows:  # every evidence is the exact text of its line in its file
+        text = (ROOT / "seeds" / row["file"]).read_text(encoding="utf-8").replace("\u00a0", " ")
+        assert row["evidence"] in text.splitlines()[int(row["line"]) - 1]
+
+
+def test_what_the_renderings_disagree_on(dataset: Dataset, store: ox.Store) -> None:
+    rows = run_both("disagreements.rq", dataset, store)
+    stated = {(r["class"].rsplit("#")[1], r.get("otherLabel"), r["statedIn"].rsplit("/")[-1]) for r in rows}
+    assert ("IdeologyAttribution", "Sunni Islamism", "000_557fef28febaf1b5") in stated
+    assert ("IdeologyAttribution", "Islamism", "001_a61b2647d8e311c0") in stated
+    assert ("Alliance", "Free Syrian Army", "000_557fef28febaf1b5") in stated
+    assert ("Opposition", "Al-Nusra Front", "001_a61b2647d8e311c0") in stated
+    # Facts both state are not disagreements.
+    assert not any(c == "Allegiance" for c, _, _ in stated)
+    assert not any(label == "Jaysh al-Islam" for _, label, _ in stated)
+
+
+# -- the model ------------------------------------------------------------------------------
+
+
+def relation_classes(dataset: Dataset) -> set[URIRef]:
+    return set(dataset.transitive_subjects(RDFS.subClassOf, CLD.Relation)) - {CLD.Relation}
+
+
+def test_every_relation_node_is_complete(dataset: Dataset) -> None:
+    classes = relation_classes(dataset)
+    nodes = {n for c in classes for n in dataset.subjects(RDF.type, c)}
+    assert len(nodes) > 40
+    for node in nodes:
+        kinds = [c for c in dataset.objects(node, RDF.type) if c in classes]
+        assert len(kinds) == 1, node
+        assert len(set(dataset.objects(node, CLD.subject))) == 1, node
+        if kinds[0].removeprefix(str(CLD)) not in UNARY:
+            assert len(set(dataset.objects(node, CLD.object))) == 1, node
+        sources = set(dataset.objects(node, PROV.wasDerivedFrom))
+        attestations = set(dataset.objects(node, PROV.qualifiedDerivation))
+        assert sources and attestations, node
+        assert {next(dataset.objects(a, PROV.entity)) for a in attestations} == sources
+        for a in attestations:
+            assert next(dataset.objects(a, CLD.evidence), None) is not None
+            assert next(dataset.objects(a, CLD.section), None) is not None
+
+
+def test_relation_nodes_live_in_the_graph_of_each_source(dataset: Dataset) -> None:
+    hamas = [n for n in dataset.subjects(RDF.type, CLD.Allegiance)]
+    assert len(hamas) == 1
+    graphs = {str(g) for _, _, _, g in dataset.quads((hamas[0], RDF.type, CLD.Allegiance, None))}
+    assert graphs == {BASE + "graph/000_557fef28febaf1b5", BASE + "graph/001_a61b2647d8e311c0"}
+
+
+def test_two_renderings_make_one_entity_with_both_sources(dataset: Dataset) -> None:
+    aknaf = entity("Aknaf Bait al-Maqdis")
+    sources = set(dataset.subjects(CLD.about, aknaf))
+    assert len(sources) == 2
+    labels = set(dataset.objects(aknaf, RDFS.label))
+    assert Literal("Aknaf Bait al-Maqdis", lang="en") in labels
+    assert Literal("أكناف بيت المقدس", lang="ar") in labels
+    alt = {str(x) for x in dataset.objects(aknaf, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))}
+    assert "Aknaf Beit al-Maqdis" in alt
+
+
+def test_one_leader_across_spellings(dataset: Dataset) -> None:
+    leaders = set(dataset.objects(entity("Aknaf Bait al-Maqdis"), CLD.ledBy))
+    assert len(leaders) == 3  # Abu Hamam / Abo Hamam are one person
+
+
+def test_shortcuts_beside_the_nodes(dataset: Dataset) -> None:
+    aknaf = entity("Aknaf Bait al-Maqdis")
+    assert (aknaf, CLD.allyOf, entity("Hay'at Tahrir al-Sham")) in dataset
+    assert (aknaf, CLD.headquarters, entity("Yarmouk Camp")) in dataset
+    # A denied claim gets no truthy shortcut.
+    assert (aknaf, CLD.allegianceTo, entity("Hamas")) not in dataset
+
+
+def test_dates_keep_precision_and_bounds(dataset: Dataset) -> None:
+    XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+    offensive = entity("Southern Damascus offensive (April–May 2018)")
+    nodes = [n for n in dataset.subjects(CLD.object, offensive)]
+    assert nodes
+    node = nodes[0]
+    assert Literal("2018-04", datatype=XSD.gYearMonth) in set(dataset.objects(node, CLD.startDate))
+    assert next(dataset.objects(node, CLD.latestEnd)) == Literal("2018-05-31", datatype=XSD.date)
+
+
+def test_strength_with_point_in_time(dataset: Dataset) -> None:
+    nodes = list(dataset.subjects(RDF.type, CLD.Strength))
+    assert len(nodes) == 1
+    assert next(dataset.objects(nodes[0], CLD.quantity)).toPython() == 200
+    assert str(next(dataset.objects(nodes[0], CLD.date))) == "2015"
+
+
+def test_every_cld_term_used_is_declared(dataset: Dataset) -> None:
+    ontology = Graph().parse(ROOT / "ontology/conflict.ttl")
+    declared = set(ontology.subjects())
+    used = {p for _, p, _ in dataset.triples((None, None, None)) if str(p).startswith(str(CLD))}
+    used |= {o for _, _, o in dataset.triples((None, RDF.type, None)) if str(o).startswith(str(CLD))}
+    used |= {o for _, _, o in dataset.triples((None, CLD.status, None))}
+    assert used - declared == set()
+
+
+def test_report_counts(seeds_build: Path) -> None:
+    report = json.loads((seeds_build / "report.json").read_text())
+    assert report["base_uri"] == BASE
+    assert report["relations"]["by_class"]["Alliance"] == 8
+    assert set(report["relations"]["statements_by_source"]) == {
+        "000_557fef28febaf1b5", "001_a61b2647d8e311c0"}
+    assert report["entities"]["by_class"]["Person"] >= 3
+
+
+def test_outputs_parse_and_agree(seeds_build: Path) -> None:
+    union = Graph().parse(seeds_build / "union.nt", format="nt")
+    for name, fmt in (("union.ttl", "turtle"), ("union.jsonld", "json-ld")):
+        other = Graph().parse(seeds_build / name, format=fmt)
+        assert len(other) == len(union), name
+    trig = Dataset().parse(seeds_build / "dataset.trig", format="trig")
+    nq = Dataset().parse(seeds_build / "dataset.nq", format="nquads")
+    assert len(list(trig.quads())) == len(list(nq.quads()))
+    context = json.loads((seeds_build / "union.jsonld").read_text())["@context"]
+    assert isinstance(context, dict)  # inline, nothing to fetch
+
+
+def test_rebuild_is_byte_identical(seeds_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    # A new process, so a different hash seed cannot change the order of anything.
+    subprocess.run(
+        [sys.executable, "-m", "conflict_ld.cli", "build", "--seeds", str(ROOT / "seeds"),
+         "--out", str(out), "--base-uri", BASE],
+        check=True, capture_output=True, env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    )
+    for path in sorted(seeds_build.iterdir()):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_corpus_builds_without_error(tmp_path: Path) -> None:
+    folder = tmp_path / "all"
+    folder.mkdir()
+    for path in [*ROOT.glob("seeds/*.txt"), *ROOT.glob("tests/corpus/*.txt")]:
+        shutil.copy(path, folder)
+    shutil.copy(ROOT / "tests/corpus/INDEX.tsv", folder)
+    out = tmp_path / "out"
+    assert main(["build", "--seeds", str(folder), "--out", str(out), "--base-uri", BASE]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert len(report["subjects"]) == 29
+    ds = Dataset(default_union=True).parse(out / "dataset.nq", format="nquads")
+    urls = {str(o) for o in ds.objects(None, URIRef("https://schema.org/url"))}
+    assert "https://en.wikipedia.org/wiki/Jund_al-Sham" in urls
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def build_into(folder: Path, out: Path) -> int:
+    return main(["build", "--seeds", str(folder), "--out", str(out), "--base-uri", BASE])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"= Title =\n\nok line\n\xff\xfe broken\n", ":4: not UTF-8"),
+        (b"\n\n\n", ":1: no recognisable title"),
+        (b"\n= \n", ":2: no recognisable title"),
+    ],
+)
+def test_bad_article_names_file_and_line_and_keeps_output(
+    tmp_path: Path, seeds_build: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(seeds_build, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    folder = tmp_path / "articles"
+    shutil.copytree(ROOT / "seeds", folder)
+    (folder / "zz_bad.txt").write_bytes(content)
+    assert build_into(folder, out) == 2
+    err = capsys.readouterr().err
+    assert "zz_bad.txt" + message in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_empty_or_missing_folder_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_into(tmp_path, tmp_path / "out") == 2
+    assert "no article files" in capsys.readouterr().err
+    assert build_into(tmp_path / "nope", tmp_path / "out") == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_base_uri_names_the_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(tmp_path / "o"),
+                 "--base-uri", "ftp://x"])
+    assert code == 2
+    assert "base_uri (--base-uri)" in capsys.readouterr().err
