@@ -145,6 +145,7 @@ class InfoboxMapper:
             source=self.source,
             accepts=spec.accepts,
             default_cls=spec.object_class or "ArmedGroup",
+            context=self.subject.label,
         )
         if not entities:
             self._drop(value, f"{name!r}: {reason}")

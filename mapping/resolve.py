@@ -25,6 +25,15 @@ _PARTICLES = frozenset(
 )
 
 
+# Unit names many groups share: "8th Brigade", "Brigade 111", "1st Regiment", "7th Group".
+_GENERIC_UNIT = re.compile(
+    r"^(?:(?:\d+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s+"
+    r"(?:Brigade|Regiment|Division|Group|Battalion|Company|Corps|Army|Unit)"
+    r"|(?:Brigade|Regiment|Division|Group|Battalion)\s+\d+)$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Entity:
     key: str  # IRI local name
@@ -83,8 +92,12 @@ class Resolver:
         source: str,
         accepts: frozenset[str],
         default_cls: str,
+        context: str | None = None,
     ) -> tuple[list[Entity], str | None]:
-        """Entities a value names, or ([], reason) when it names none acceptably."""
+        """Entities a value names, or ([], reason) when it names none acceptably.
+
+        ``context`` (the article's subject) disambiguates a generic unknown name such as
+        "8th Brigade", which many groups have: it becomes "8th Brigade (Jaysh al-Islam)"."""
         name = name.strip()
         if not name:
             return [], "empty"
@@ -115,7 +128,8 @@ class Resolver:
         if reason:
             return [], reason
         cls = self._class_hint(name, accepts) or default_cls
-        return self._accept([self._new(name, cls=cls, source=source)], accepts)
+        label = f"{name} ({context})" if context and _GENERIC_UNIT.match(name) else name
+        return self._accept([self._new(label, cls=cls, source=source, surface=name)], accepts)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -128,7 +142,7 @@ class Resolver:
             return [], f"names a {classes}, not one of {', '.join(sorted(accepts))}"
         return kept, None
 
-    def _new(self, name: str, *, cls: str, source: str) -> Entity:
+    def _new(self, name: str, *, cls: str, source: str, surface: str | None = None) -> Entity:
         norm = normalise(name)
         key = self._by_norm.get(norm)
         if key is None:
@@ -136,7 +150,7 @@ class Resolver:
             self._by_norm[norm] = key
             self.entities[key] = Entity(key=key, label=name, cls=cls, known=False)
         found = self.entities[key]
-        found.surface.setdefault(source, set()).add(name)
+        found.surface.setdefault(source, set()).add(surface or name)
         return found
 
     def _unique_key(self, label: str) -> str:
@@ -217,6 +231,8 @@ class Resolver:
         """Why a string the table does not know cannot be taken as a new entity's name."""
         if name.startswith("See ") or name.endswith(":"):
             return "a cross-reference or list heading"
+        if len(re.findall(r"[^\W\d_]", name)) < 2:
+            return "has no letters to be a name"
         first = name[0]
         if not (first.isupper() or first.isdigit() or re.match(r"(?:al|ad|an|ar|as|ash|el)-", name)):
             return "does not start like a name"

@@ -298,3 +298,18 @@ def test_bad_base_uri_names_the_setting(tmp_path: Path, capsys: pytest.CaptureFi
                  "--base-uri", "ftp://x"])
     assert code == 2
     assert "base_uri (--base-uri)" in capsys.readouterr().err
+
+
+def test_readme_worked_example_is_what_a_build_gives(tmp_path: Path) -> None:
+    """The README's worked example must stay true: its triples are all in a real build
+    (default base IRI, the seeds)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- worked-example -->", 1)[1].split("```turtle", 1)[1].split("```", 1)[0]
+    example = Graph().parse(data=block, format="turtle")
+    assert len(example) == 18
+    out = tmp_path / "out"
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out),
+                 "--base-uri", "http://localhost:8080/"]) == 0
+    built = Dataset(default_union=True).parse(out / "dataset.nq", format="nquads")
+    missing = [t for t in example if t not in built]
+    assert not missing

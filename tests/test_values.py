@@ -178,7 +178,7 @@ class TestResolver:
 
     @pytest.mark.parametrize(
         "name", ["State allies", "Non-state opponents", "See Leadership", "Factions:",
-                 "Groups based in the Euphrates Region", "of Syria"],
+                 "Groups based in the Euphrates Region", "of Syria", "2"],
     )
     def test_descriptions_are_not_names(self, tables, name: str) -> None:
         labels, reason = self.resolve(tables, name)
@@ -195,3 +195,13 @@ class TestResolver:
         labels, _ = self.resolve(tables, "Brig. Gen. Akram Muhammad al-Salti",
                                  accepts=frozenset({"Person"}), default="Person")
         assert labels == ["Akram Muhammad al-Salti"]
+
+
+def test_generic_unit_names_are_scoped_to_their_article(tables) -> None:
+    resolver = Resolver(tables)
+    a, _ = resolver.resolve("8th Brigade", source="a", accepts=ORGS, default_cls="ArmedGroup",
+                            context="Jaysh al-Islam")
+    b, _ = resolver.resolve("8th Brigade", source="b", accepts=ORGS, default_cls="ArmedGroup",
+                            context="Ahrar al-Sham")
+    assert a[0].label == "8th Brigade (Jaysh al-Islam)" and b[0].label == "8th Brigade (Ahrar al-Sham)"
+    assert a[0].surface == {"a": {"8th Brigade"}}
