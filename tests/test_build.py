@@ -313,3 +313,12 @@ def test_readme_worked_example_is_what_a_build_gives(tmp_path: Path) -> None:
     built = Dataset(default_union=True).parse(out / "dataset.nq", format="nquads")
     missing = [t for t in example if t not in built]
     assert not missing
+
+
+def test_unreadable_article_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(ROOT / "seeds", folder)
+    (folder / "zz_folder.txt").mkdir()  # a path that cannot be read as a file
+    assert build_into(folder, tmp_path / "out") == 2
+    assert "zz_folder.txt: cannot read" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

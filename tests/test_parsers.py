@@ -140,3 +140,23 @@ def test_no_title_is_an_error_with_a_line(text: str, line: int, tables) -> None:
     with pytest.raises(ArticleError) as error:
         parse_article(text, tables=tables)
     assert error.value.line == line
+
+
+SEEDS = sorted(ROOT.glob("seeds/*.txt"))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_records_match_golden(path: Path, tables) -> None:
+    """The whole record of each seed, reviewed once and kept; `UPDATE_GOLDEN=1` rewrites it
+    after a deliberate change (then review the diff)."""
+    import dataclasses
+    import json
+    import os
+
+    record = dataclasses.asdict(parse_article(path.read_text(encoding="utf-8"), tables=tables))
+    golden = ROOT / "tests/golden/records" / (path.stem + ".json")
+    text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert json.loads(golden.read_text(encoding="utf-8")) == json.loads(text)
