@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 build: $(VENV)/.installed
-	$(BIN)/conflict-ld build --seeds seeds --out $(OUT)
+	$(BIN)/conflict-ld build --seeds seeds --out $(OUT) --base-uri http://localhost:$(PORT)/
 
 run: build
 	$(BIN)/conflict-ld serve --out $(OUT) --port $(PORT)

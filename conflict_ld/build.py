@@ -158,9 +158,15 @@ def build_report(result: MappingResult) -> dict[str, Any]:
     by_class: Counter[str] = Counter()
     by_source: dict[str, Counter[str]] = defaultdict(Counter)
     nodes: dict[str, set[str]] = defaultdict(set)
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for source, subject in result.subjects.items():
+        mentioned[source].add(subject)
     for fact in result.facts:
         nodes[fact.relation].add(repr(fact.content_key()))
         by_source[fact.attestation.source][fact.relation] += 1
+        mentioned[fact.attestation.source].update(
+            k for k in (fact.subject, fact.object, *fact.disputed_by) if k
+        )
     for relation, keys in nodes.items():
         by_class[relation] = len(keys)
     entities = Counter(e.cls for e in result.entities.values())
@@ -169,7 +175,14 @@ def build_report(result: MappingResult) -> dict[str, Any]:
         "triples": len(union_graph(ds)),
         "quads": sum(graphs.values()),
         "graphs": dict(sorted(graphs.items())),
-        "entities": {"total": len(result.entities), "by_class": dict(sorted(entities.items()))},
+        "entities": {
+            "total": len(result.entities),
+            "by_class": dict(sorted(entities.items())),
+            "by_source": {
+                source: dict(sorted(Counter(result.entities[k].cls for k in keys).items()))
+                for source, keys in sorted(mentioned.items())
+            },
+        },
         "relations": {
             "total": sum(by_class.values()),
             "by_class": dict(sorted(by_class.items())),

@@ -214,6 +214,10 @@ def test_report_counts(seeds_build: Path) -> None:
     assert set(report["relations"]["statements_by_source"]) == {
         "000_557fef28febaf1b5", "001_a61b2647d8e311c0"}
     assert report["entities"]["by_class"]["Person"] >= 3
+    by_source = report["entities"]["by_source"]
+    assert set(by_source) == {"000_557fef28febaf1b5", "001_a61b2647d8e311c0", "002_b56c25f4aa653c94"}
+    assert by_source["001_a61b2647d8e311c0"]["Person"] == 3
+    assert by_source["002_b56c25f4aa653c94"] == {"ArmedGroup": 1}
 
 
 def test_outputs_parse_and_agree(seeds_build: Path) -> None:
