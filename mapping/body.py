@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .marks import strip_marks
+from .names import arabic_names
 from .record import Reference, Section, Sentence
 from .sentences import split_sentences
 from .tables import Tables
@@ -75,6 +76,13 @@ def build_body(
             paragraphs.append(_paragraph(number, text.strip()))
     close()
     return tuple(sections), tuple(references)
+
+
+def lead_native_names(sections: Sequence[Section]) -> list[str]:
+    """Arabic names in the first sentence of the lead ("X (Arabic: ..., lit. ...) is a ...")."""
+    if sections and sections[0].paragraphs and sections[0].paragraphs[0]:
+        return arabic_names(sections[0].paragraphs[0][0].text)
+    return []
 
 
 def _paragraph(number: int, text: str) -> tuple[Sentence, ...]:

@@ -45,10 +45,8 @@ class InfoboxMapper:
         return out
 
     def _field(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
-        if spec.split == "period":
-            return self._periods(field, spec)
-        if spec.split == "instant":
-            return self._instants(field, spec)
+        if spec.split in ("period", "instant"):
+            return self._dates(field, spec)
         if spec.split == "quantities":
             return self._quantities(field, spec)
         if spec.split in ("places", "areas"):
@@ -57,16 +55,8 @@ class InfoboxMapper:
 
     # -- unary relations -------------------------------------------------------------------
 
-    def _periods(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
-        for value in field.values:
-            period = parse_period(value.text)
-            if period is None:
-                self._drop(value, "no date range")
-                continue
-            qual = interpret(value.qualifiers, tables=self.resolver.tables)
-            yield self._fact(spec, field, value, None, period, qual)
-
-    def _instants(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+    def _dates(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
+        """Active periods ("2012/13 – 2015") and founding dates ("September 1966")."""
         for value in field.values:
             period = parse_period(value.text)
             if period is None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .body import Line, build_body, is_prose, short_line_heading
+from .body import Line, build_body, is_prose, lead_native_names, short_line_heading
 from .marks import strip_marks
-from .names import arabic_names
 from .record import ArticleError, ArticleRecord
 from .tables import Tables
 
@@ -35,9 +34,7 @@ def parse_prose(text: str, *, tables: Tables) -> ArticleRecord:
         title = strip_marks(first.strip())[0]
         body = lines[index + 1 :]
     sections, references = build_body(body, is_heading=short_line_heading, tables=tables)
-    native: list[str] = []
-    if sections and sections[0].paragraphs:
-        native = arabic_names(sections[0].paragraphs[0][0].text)
+    native = lead_native_names(sections)
     return ArticleRecord(
         title=title,
         title_line=number,

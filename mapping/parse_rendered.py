@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .body import Line, build_body, is_prose, short_line_heading
+from .body import Line, build_body, is_prose, lead_native_names, short_line_heading
 from .marks import strip_marks
 from .names import arabic_names
 from .record import ArticleError, ArticleRecord, InfoboxField, InfoboxValue
@@ -80,8 +80,7 @@ def parse_rendered(text: str, *, tables: Tables) -> ArticleRecord:
     sections, references = build_body(
         lines[end:], is_heading=short_line_heading, tables=tables, lead=lead
     )
-    if sections and sections[0].paragraphs:
-        native.extend(arabic_names(sections[0].paragraphs[0][0].text))
+    native.extend(lead_native_names(sections))
     return ArticleRecord(
         title=title,
         title_line=title_line,

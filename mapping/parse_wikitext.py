@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .body import Line, build_body
+from .body import Line, build_body, lead_native_names
 from .names import arabic_names
 from .record import ArticleError, ArticleRecord, InfoboxField
 from .tables import Tables
@@ -46,8 +46,7 @@ def parse_wikitext(text: str, *, tables: Tables) -> ArticleRecord:
     infobox = _fields(raw_fields, tables=tables)
     body = lines[index:]
     sections, references = build_body(body, is_heading=_heading, tables=tables)
-    if sections and sections[0].paragraphs:
-        native.extend(arabic_names(sections[0].paragraphs[0][0].text))
+    native.extend(lead_native_names(sections))
     return ArticleRecord(
         title=title,
         title_line=title_line,
