@@ -24,7 +24,7 @@ from conflict_ld.mapping.record import ArticleError
 from conflict_ld.mapping.tables import Tables
 
 from .formats import by_name
-from .resources import load_tables, prefixes
+from .resources import load_prose, load_tables, prefixes
 from .serialize import serialize, union_graph
 from .vocabulary import ontology_graph, vocabulary
 
@@ -109,7 +109,8 @@ def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[Mappi
     articles = read_articles(seeds, tables=tables, progress=progress)
     ontology = ontology_graph()
     progress(f"mapping {len(articles)} articles")
-    result = map_articles(articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology))
+    result = map_articles(articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology),
+                          prose=load_prose())
     graph = result.dataset.graph(URIRef(f"{base_uri}graph/{ONTOLOGY_GRAPH}"))
     for triple in ontology:
         graph.add(triple)

@@ -48,6 +48,22 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from .score import describe, score
+
+    folders = [Path(f) for f in (args.articles or ["seeds", "tests/corpus"])]
+    result = score(annotations=Path(args.annotations), folders=folders)
+    print(result.table())
+    if args.verbose:
+        print("\nfalse positives:")
+        for item in result.false_positives:
+            print("  " + describe(item))
+        print("\nmissed:")
+        for gold in result.false_negatives:
+            print("  " + describe(gold))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -75,6 +91,12 @@ def parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="print the neutral record a parser reads from one article")
     parse.add_argument("file", help="an article file")
     parse.set_defaults(func=cmd_parse)
+    score = sub.add_parser("score", help="precision and recall of prose facts against annotations")
+    score.add_argument("--annotations", default="tests/annotations", help="folder of annotation files")
+    score.add_argument("--articles", action="append",
+                       help="folder of articles (repeatable; default: seeds and tests/corpus)")
+    score.add_argument("-v", "--verbose", action="store_true", help="list false positives and misses")
+    score.set_defaults(func=cmd_score)
     serve = sub.add_parser("serve", help="serve a built dataset (SPARQL and linked data)")
     _add(serve, "out", "host", "port", "threads")
     serve.set_defaults(func=cmd_serve)

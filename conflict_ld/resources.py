@@ -6,6 +6,8 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+from conflict_ld.mapping.mentions import ProseTables
+from conflict_ld.mapping.prose_facts import ProseRule, load_prose_tables, load_rules
 from conflict_ld.mapping.tables import Tables
 
 
@@ -18,6 +20,13 @@ def load_tables() -> Tables:
         fields_toml=read_text("conflict_ld.mapping", "data/fields.toml"),
         cleaning_toml=read_text("conflict_ld.mapping", "data/cleaning.toml"),
         entities_tsv=_entities_text(),
+    )
+
+
+def load_prose() -> tuple[tuple[ProseRule, ...], ProseTables]:
+    return (
+        load_rules(read_text("conflict_ld.mapping", "data/prose_rules.toml")),
+        load_prose_tables(read_text("conflict_ld.mapping", "data/prose.toml")),
     )
 
 

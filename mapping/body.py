@@ -64,7 +64,13 @@ def build_body(
             close()
             title, paragraphs = heading, []
             continue
-        if title.casefold() in tables.apparatus_sections or _LIST_ITEM.match(text):
+        if title.casefold() in tables.apparatus_sections:
+            continue
+        if _LIST_ITEM.match(text):
+            item = _LIST_ITEM.sub("", text).strip()
+            if item:
+                plain, cites = strip_marks(item)
+                paragraphs.append((Sentence(text=item, plain=plain, line=number, cites=cites, item=True),))
             continue
         inline = _INLINE_HEADING.match(text.strip())
         if inline and len(inline.group("title").split()) <= 3:

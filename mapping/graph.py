@@ -21,6 +21,8 @@ from rdflib.graph import Graph
 from .dates import DateValue, Period
 from .facts import Fact
 from .infobox_facts import InfoboxMapper
+from .mentions import ProseTables
+from .prose_facts import ProseMapper, ProseRule
 from .record import ArticleRecord
 from .resolve import Dropped, Entity, Resolver
 from .tables import Tables
@@ -85,8 +87,16 @@ class MappingResult:
 ENTITIES_GRAPH = "entities"
 
 
-def map_articles(articles: Sequence[Article], *, tables: Tables, vocab: Vocabulary) -> MappingResult:
-    """The whole mapping: records in, one dataset out. Pure: no files, no network."""
+def map_articles(
+    articles: Sequence[Article],
+    *,
+    tables: Tables,
+    vocab: Vocabulary,
+    prose: tuple[Sequence[ProseRule], ProseTables] | None = None,
+) -> MappingResult:
+    """The whole mapping: records in, one dataset out. Pure: no files, no network.
+    ``prose`` (rules and tables) turns sentences into facts too; without it only infoboxes
+    are mapped."""
     resolver = Resolver(tables)
     facts: list[Fact] = []
     dropped: list[Dropped] = []
@@ -100,6 +110,10 @@ def map_articles(articles: Sequence[Article], *, tables: Tables, vocab: Vocabula
         mapper = InfoboxMapper(resolver=resolver, source=article.source_id, subject=subject)
         facts.extend(mapper.facts(article.record))
         dropped.extend(mapper.dropped)
+        if prose is not None:
+            sentences = ProseMapper(resolver=resolver, source=article.source_id, subject=subject,
+                                    rules=prose[0], prose=prose[1])
+            facts.extend(sentences.facts(article.record))
         if mapper.unmapped_labels:
             unmapped[article.source_id] = mapper.unmapped_labels
     dataset = Dataset(default_union=True)

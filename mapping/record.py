@@ -34,6 +34,7 @@ class Sentence:
     plain: str  # the sentence without citation marks (what rules read)
     line: int
     cites: tuple[int, ...]
+    item: bool = False  # a list item ("  • Jaish al-Izzah"), not running text
 
 
 @dataclass(frozen=True)

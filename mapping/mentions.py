@@ -1,0 +1,191 @@
+"""Finding named things in a sentence: known names from the alias table, names the sentence
+types itself ("the town of Ma'an", "Hamas leader Khaled Mashal"), and references to the
+article's subject ("the group", "the militia", "its").
+
+A sentence becomes a template in which every mention is a placeholder «N:K» (N indexes the
+mention list, K is its kind: O organisation, S state, H person, P place, C conflict,
+I ideology, M a name used as a modifier: "Damascus-based"), so relation patterns read
+"«0:O» defected to «1:O»" whatever the names were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .names import normalise
+from .tables import KnownEntity, Tables
+
+MAX_WORDS = 12
+# "Free Syrian Army-allied", "Damascus-based": a name with a suffix that relates it.
+_COMPOUND = re.compile(r"-(?:allied|backed|based|led|affiliated|aligned|linked|supported)$")
+_WORD = re.compile(r"[^\s,;:()\"“”]+")
+# Lowercase words a name may contain; a name found case-insensitively must not consist of
+# these alone ("is", "us", "un" are words, not the Islamic State, the United States, the UN).
+_FUNCTION_WORDS = frozenset("is us un it as at an in on of the and or to by".split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    entity: KnownEntity | None  # a known thing
+    typed: tuple[str, str] | None = None  # (name, class) a sentence types: ("Ma'an", "Place")
+    subject: bool = False  # a reference to the article's subject
+    members: bool = False  # "fighters of X", "its members": the group's members, not the group
+    modifier: bool = False  # "Free Syrian Army-allied": qualifies a noun, is no party itself
+
+
+@dataclass(frozen=True)
+class Template:
+    text: str  # the sentence with mentions replaced by «N»
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ProseTables:
+    """What the prose mapping needs beyond the shared tables (from ``data/prose.toml``)."""
+
+    subject_phrases: tuple[str, ...]  # regular expressions: "the (?:group|militia|...)"
+    generic: Mapping[str, str]  # normalised phrase -> entity label ("government forces")
+    type_cues: tuple[tuple[re.Pattern[str], str], ...]  # "the town of (?P<name>...)" -> Place
+    enumeration: re.Pattern[str]  # a sentence that announces a list of member groups
+
+
+def find_mentions(
+    sentence: str,
+    *,
+    tables: Tables,
+    prose: ProseTables,
+    subject: KnownEntity | None,
+    subject_names: Sequence[str],
+) -> Template:
+    """``subject_names``: regular expressions for the subject's own names."""
+    spans: list[Mention] = []
+    taken = [False] * len(sentence)
+
+    def add(mention: Mention) -> None:
+        if any(taken[mention.start : mention.end]):
+            return
+        for i in range(mention.start, mention.end):
+            taken[i] = True
+        spans.append(mention)
+
+    for pattern, cls in prose.type_cues:
+        for match in pattern.finditer(sentence):
+            name = match.group("name").strip(" ,.'’")
+            start = match.start("name")
+            known = tables.lookup(name)
+            add(Mention(start, start + len(name), name, known, None if known else (name, cls)))
+    for mention in _known(sentence, tables=tables, prose=prose):
+        add(mention)
+    # Both are regular expressions: the subject's names escaped, the phrases as written.
+    own = sorted({*subject_names, *prose.subject_phrases}, key=len, reverse=True)
+    for phrase in own:
+        for match in re.finditer(rf"(?<![\w-])(?:{phrase})(?:'s|’s)?(?![\w-])", sentence,
+                                 flags=re.IGNORECASE):
+            add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
+    for match in re.finditer(r"(?<![\w-])(?:[Ii]ts|[Ii]t)(?![\w-])", sentence):
+        add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
+    spans.sort(key=lambda m: m.start)
+    spans = [_with_members(m, sentence) for m in spans]
+    out, last = [], 0
+    for index, mention in enumerate(spans):
+        out.append(sentence[last : mention.start])
+        out.append(placeholder(index, mention))
+        last = mention.end
+    out.append(sentence[last:])
+    return Template(text="".join(out), mentions=tuple(spans))
+
+
+KINDS = {
+    "ArmedGroup": "O", "Coalition": "O", "PoliticalOrganization": "O", "GovernmentBody": "O",
+    "State": "S", "Person": "H", "Place": "P", "Conflict": "C", "War": "C", "Campaign": "C",
+    "Battle": "C", "Ideology": "I",
+}
+
+
+def mention_class(mention: Mention) -> str | None:
+    if mention.subject:
+        return "ArmedGroup"
+    if mention.entity is not None:
+        return mention.entity.cls
+    return mention.typed[1] if mention.typed else None
+
+
+def placeholder(index: int, mention: Mention) -> str:
+    kind = "M" if mention.modifier else KINDS.get(mention_class(mention) or "", "X")
+    return f"«{index}:{kind}»"
+
+
+def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention]:
+    """Longest known names first, at word boundaries, in the sentence's own casing."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
+    found: list[Mention] = []
+    i = 0
+    while i < len(words):
+        match = None
+        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            surface = sentence[start:end].rstrip(".'’")
+            end = start + len(surface)
+            if surface.count("(") > surface.count(")") and sentence[end : end + 1] == ")":
+                surface, end = surface + ")", end + 1  # "Battle of Yarmouk Camp (2015)"
+            if not surface or (not _name_like(surface) and not surface.islower()):
+                continue
+            compound = _COMPOUND.search(surface)
+            if compound and n == 1 and "-" not in surface[: compound.start()]:
+                compound = None  # "Kurdish-led" alone names nothing
+            if compound:
+                surface, end = surface[: compound.start()], start + compound.start()
+            key = normalise(surface)
+            entity = tables.by_name.get(key)
+            if entity is None and key in prose.generic:
+                entity = tables.lookup(prose.generic[key])
+            if entity is not None and (_name_like(surface) or entity.cls == "Ideology"):
+                match = Mention(start, end, surface, entity, modifier=bool(compound))
+                i += n
+                break
+        if match:
+            found.append(match)
+        else:
+            i += 1
+    return found
+
+
+def _name_like(surface: str) -> bool:
+    """A lowercase word is a word ("is", "us"), not a name ("IS", "US"); a capital or a second
+    word makes it a candidate."""
+    words = surface.split()
+    if all(w in _FUNCTION_WORDS for w in words):
+        return False
+    return any(ch.isupper() for ch in surface) or len(words) > 1
+
+
+# A name right before a plural noun qualifies it ("Syrian opposition factions affiliated with").
+_BEFORE_PLURAL = re.compile(
+    r"\s+(?:factions|groups|units|militias|brigades|battalions|rebels|fighters|forces|troops|"
+    r"members|militants|insurgents|organizations|organisations)\b"
+)
+
+
+_MEMBERS_BEFORE = re.compile(
+    r"\b(?:fighters|members|leaders|militants|commanders|remnants?)\s+(?:and\s+\w+\s+\w+\s+)?"
+    r"of\s+(?:the\s+)?$"
+)
+_MEMBERS_AFTER = re.compile(r"(?:'s|’s)?\s+(?:fighters|members|militants|commanders)\b")
+
+
+def _with_members(mention: Mention, sentence: str) -> Mention:
+    """"fighters of X", "members of X", "its members", "X's fighters": the people, not X."""
+    before = sentence[max(0, mention.start - 40) : mention.start]
+    after = sentence[mention.end : mention.end + 30]
+    if not mention.subject and _BEFORE_PLURAL.match(after):
+        return Mention(mention.start, mention.end, mention.text, mention.entity, mention.typed,
+                       mention.subject, modifier=True)
+    if _MEMBERS_BEFORE.search(before) or _MEMBERS_AFTER.match(after):
+        return Mention(mention.start, mention.end, mention.text, mention.entity, mention.typed,
+                       mention.subject, members=True, modifier=mention.modifier)
+    return mention
