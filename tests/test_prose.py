@@ -14,7 +14,6 @@ from conflict_ld.mapping.marks import strip_marks
 from conflict_ld.mapping.names import fold
 from conflict_ld.mapping.parse import parse_article
 
-from conflict_ld.cli import main
 from conflict_ld.resources import load_prose, prefixes
 from conflict_ld.score import score
 
@@ -191,11 +190,9 @@ def test_precision_and_recall_on_the_annotated_set() -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    out = tmp_path_factory.mktemp("prose") / "out"
-    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]) == 0
+def store(default_build: Path) -> ox.Store:
     store = ox.Store()
-    store.load(path=str(out / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(default_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     return store
 
 

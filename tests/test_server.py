@@ -16,7 +16,6 @@ from conflict_ld.server.app import create_app
 from conflict_ld.server.store import DataMissing
 from rdflib import Graph, Namespace, URIRef
 
-from conflict_ld.cli import main
 from conflict_ld.resources import prefixes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +25,8 @@ AKNAF = URIRef(BASE + "resource/Aknaf_Bait_al-Maqdis")
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("srv") / "out"
-    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out), "--base-uri", BASE]) == 0
-    return out
+def build(default_build: Path) -> Path:
+    return default_build
 
 
 @pytest.fixture(scope="module")
