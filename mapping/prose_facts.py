@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from .dates import DateValue, Period, find_periods, parse_date
 from .facts import Attestation, Fact, Quantity
 from .mentions import Mention, ProseTables, Template, find_mentions, placeholder
+from .names import normalise
 from .qualifiers import interpret
 from .quantities import parse_quantity
 from .record import ArticleRecord, Sentence
@@ -27,11 +28,14 @@ _COUNT = (
 )
 _ANY = r"«\d+:[A-Z]»"
 _PARTY = r"«\d+:[OS]»"  # an organisation or a state: what can act as a party
-_ITEM_TAIL = r"(?:\s*\([^)]*\))?"
+_ITEM_TAIL = r"(?:\s*\([^)]*\))?"  # "the al-Inqaz Front (Jabhat al-Inqadh)"
+# Where a relative clause or a list of members starts: the verbs after it have other subjects.
 _RELATIVE = (
     r",\s+(?:which|who|whom|whose|where|some|many|most|several|while|whereas)\b"
     r"|\b(?:consisting|composed|comprising|comprised|including|made\s+up)\s+of\b"
-)  # "the al-Inqaz Front (Jabhat al-Inqadh)"
+)
+# The subject part a carry-over rule drops: "{s}", an appositive, a comma, a gap.
+_SUBJECT_PREFIX = re.compile(r"^\{s\}(?:\{app\}|,\?|\{_nc\}|\{_\})*")
 _MACROS = {
     "{s}": rf"(?P<s>{_PARTY})",
     "{ss}": rf"(?P<s>{_PARTY}{_ITEM_TAIL}(?:(?:\s*,\s*(?:along\s+with\s+|together\s+with\s+|and\s+)?|"
@@ -118,9 +122,12 @@ def load_rules(text: str) -> tuple[ProseRule, ...]:
                 raise re.error(f"unknown macro {unknown[0]}")
             regex = re.compile(expanded)
             carry = None
-            if row.get("carry") and pattern.startswith("{s}{_}"):
+            if row.get("carry"):
+                prefix = _SUBJECT_PREFIX.match(pattern)
+                if prefix is None:
+                    raise re.error("carry = true needs a pattern that starts with {s}")
                 # Without its subject the pattern may open the sentence: "Founded around 1991 by".
-                carry = re.compile(_expand(pattern.removeprefix("{s}{_}")), re.IGNORECASE)
+                carry = re.compile(_expand(pattern[prefix.end() :]), re.IGNORECASE)
         except re.error as error:
             raise ValueError(f"prose_rules.toml rule {number} ({row['class']}): {error}") from None
         rules.append(
@@ -147,16 +154,10 @@ def load_prose_tables(text: str) -> ProseTables:
     data = tomllib.loads(text)
     return ProseTables(
         subject_phrases=tuple(data["subject_phrases"]),
-        generic={_norm(k): v for k, v in data["generic"].items()},
+        generic={normalise(k): v for k, v in data["generic"].items()},
         type_cues=tuple((re.compile(c["pattern"]), c["class"]) for c in data["type_cue"]),
         enumeration=re.compile(data["enumeration"], re.IGNORECASE),
     )
-
-
-def _norm(text: str) -> str:
-    from .names import normalise
-
-    return normalise(text)
 
 
 def _expand(pattern: str) -> str:

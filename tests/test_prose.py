@@ -3,6 +3,7 @@ set's precision/recall gate, and the competency questions about events."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -242,3 +243,28 @@ def test_scorer_counts_matches_misses_and_wrong_dates() -> None:
     assert (result.precision(), result.recall()) == (1 / 3, 1 / 3)
     assert result.precision("Alliance") == 1.0 and result.recall("Clash") == 0.0
     assert [g.cls for g in result.false_negatives] == ["Clash", "Support"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ('class = "Clash"\npattern = "{s} fought {x}"', "unknown macro {x}"),
+        ('class = "Clash"\npattern = "fought {o}"\ncarry = true', "starts with {s}"),
+        ('class = "Clash"\npattern = "{s} (fought"', "rule 1 (Clash)"),
+    ],
+)
+def test_bad_rule_tables_name_the_rule(rule: str, message: str) -> None:
+    from conflict_ld.mapping.prose_facts import load_rules
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_rules(f"[[rule]]\n{rule}\n")
+
+
+def test_carry_over_works_after_an_appositive_subject_prefix() -> None:
+    """Regression: carry-over used to need a pattern that starts exactly with "{s}{_}"."""
+    from conflict_ld.mapping.prose_facts import load_rules
+
+    table = "[[rule]]\nclass = 'Founding'\ncarry = true\n"
+    (rule,) = load_rules(table + "pattern = '{s}{app},?{_nc}\\bfounded\\s+by\\s+{o}'\n")
+    assert rule.carry_regex is not None
+    assert rule.carry_regex.search("Founded by «0:H» in «1:S», «2:O» has ...")
