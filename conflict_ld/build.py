@@ -1,4 +1,4 @@
-"""``conflict-ld build``: read the articles, map them, write the dataset atomically.
+"""``conflict-ld build``: read the articles, map them, reason, validate, publish a release.
 
 All file I/O of a build lives here; the mapping itself (``conflict_ld.mapping``) is pure.
 """
@@ -6,37 +6,33 @@ All file I/O of a build lives here; the mapping itself (``conflict_ld.mapping``)
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, Dataset, Graph, URIRef
 
 from conflict_ld.mapping.graph import Article, MappingResult, map_articles
 from conflict_ld.mapping.parse import parse_article
 from conflict_ld.mapping.record import ArticleError
 from conflict_ld.mapping.tables import Tables
 
-from .formats import by_name
-from .resources import load_prose, load_tables, prefixes
+from .reasoning import materialise
+from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
+from .resources import load_prose, load_tables, prefixes, read_text
 from .serialize import serialize, union_graph
+from .validate import Finding, validate, violations
 from .vocabulary import ontology_graph, vocabulary
 
 Progress = Callable[[str], None]
 ONTOLOGY_GRAPH = "ontology"
-OUTPUTS = (  # (file name, format name, whole dataset or union)
-    ("dataset.trig", "trig", "dataset"),
-    ("dataset.nq", "nquads", "dataset"),
-    ("union.ttl", "turtle", "union"),
-    ("union.nt", "ntriples", "union"),
-    ("union.jsonld", "jsonld", "union"),
-)
+INFERRED_GRAPH = "inferred"
+
 
 
 class BuildError(Exception):
@@ -117,41 +113,75 @@ def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[Mappi
     return result, ontology
 
 
+class ValidationFailed(Exception):
+    """The graph breaks a shape at severity Violation: nothing is published."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} SHACL violations; nothing was published")
+        self.findings = findings
+
+
+def add_entailments(dataset: Dataset, *, base_uri: str) -> int:
+    """Materialise the OWL-RL entailments into the graph ``{base}graph/inferred``."""
+    store = ox.Store()
+    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    inferred = f"{base_uri}graph/{INFERRED_GRAPH}"
+    count = materialise(store, ontology=f"{base_uri}graph/{ONTOLOGY_GRAPH}", inferred=inferred)
+    triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(inferred))
+    dataset.graph(URIRef(inferred)).parse(data=triples, format="nt")
+    return count
+
+
+def shapes_graph() -> Graph:
+    return Graph().parse(data=read_text("conflict_ld.shapes", "shapes.ttl"), format="turtle")
+
+
 def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) -> dict[str, Any]:
-    """Build the dataset from ``seeds`` into ``out``; on any error ``out`` is left as it was."""
-    result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
-    report = {"base_uri": base_uri, **build_report(result)}
-    files: dict[str, bytes] = {}
+    """Map, reason, validate and publish a release of ``seeds`` under ``out``; on any error,
+    or on a SHACL violation, the published releases are left as they were."""
+    result, ontology = map_folder(seeds, base_uri=base_uri, progress=progress)
+    progress("reasoning: OWL-RL entailments")
+    inferred = add_entailments(result.dataset, base_uri=base_uri)
     union = union_graph(result.dataset)
-    for name, fmt_name, scope in OUTPUTS:
-        progress(f"serialising {name}")
-        data = result.dataset if scope == "dataset" else union
-        files[name] = serialize(data, by_name(fmt_name), prefixes=prefixes())
+    progress("validating: SHACL shapes")
+    findings = validate(union, shapes=shapes_graph(), ontology=ontology, cld=prefixes()["cld"])
+    if violations(findings):
+        raise ValidationFailed(violations(findings))
+    report = {"base_uri": base_uri, **build_report(result), "inferred_triples": inferred,
+              "validation": validation_summary(findings)}
+    files: dict[str, bytes] = {}
+    for dist in DISTRIBUTIONS:
+        progress(f"serialising {dist.file_name}")
+        if dist.scope == "ontology":
+            data = read_text("conflict_ld.ontology", "conflict.ttl").encode("utf-8")
+        elif dist.scope == "shapes":
+            data = read_text("conflict_ld.shapes", "shapes.ttl").encode("utf-8")
+        else:
+            source = result.dataset if dist.scope == "dataset" else union
+            data = serialize(source, dist.fmt, prefixes=prefixes())
+        files[dist.file_name] = gz(data) if dist.gzipped else data
+    version = version_of(gzip.decompress(files["dataset.nq.gz"]))
+    report = {**report, "version": version}
     files["report.json"] = (json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    write_atomically(out, files)
-    progress(f"wrote {len(files)} files to {out}")
+    stats = {"triples": report["triples"], "entities": report["entities"]["total"],
+             "classes": report["entities"]["by_class"]}
+    sources = sorted(str(s) for s in union.subjects(RDF.type, URIRef(prefixes()["cld"] + "Source")))
+    void = describe(base=base_uri, version=version, files=files, prefixes=prefixes(), stats=stats,
+                    sources=sources, when=issued())
+    files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
+    files["SHA256SUMS"] = sha256sums(files)
+    folder = publish(out, version, files)
+    progress(f"published release {version}: {len(files)} files in {folder}")
     return report
 
 
-def write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write into a sibling temporary folder, then swap it in with renames, so readers see
-    the old output or the new one, never a half-written mix."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rename(out, retired / out.name)
-            os.rename(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def validation_summary(findings: list[Finding]) -> dict[str, Any]:
+    by_shape: Counter[str] = Counter(f"{f.severity}: {f.shape}" for f in findings)
+    return {
+        "violations": sum(1 for f in findings if f.severity == "Violation"),
+        "warnings": sum(1 for f in findings if f.severity == "Warning"),
+        "by_shape": dict(sorted(by_shape.items())),
+    }
 
 
 def build_report(result: MappingResult) -> dict[str, Any]:

@@ -29,13 +29,47 @@ def _progress(message: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build import ValidationFailed, build
 
     values = cfg.resolve(["seeds", "out", "base_uri"], vars(args))
-    report = build(seeds=values["seeds"], out=values["out"], base_uri=values["base_uri"],
-                   progress=_progress)
+    try:
+        report = build(seeds=values["seeds"], out=values["out"], base_uri=values["base_uri"],
+                       progress=_progress)
+    except ValidationFailed as failure:
+        _findings(failure.findings, limit=50)
+        print(f"conflict-ld: {failure}", file=sys.stderr)
+        return 1
     _summary(report)
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .build import shapes_graph
+    from .release import ReleaseError, read_graphs
+    from .resources import prefixes
+    from .validate import validate, violations
+    from .vocabulary import ontology_graph
+
+    path = Path(args.path) if args.path else cfg.resolve(["out"], {})["out"]
+    try:
+        data, ontology, shapes = read_graphs(path)
+    except ReleaseError as error:
+        print(f"conflict-ld: error: {error}", file=sys.stderr)
+        return 2
+    findings = validate(data, shapes=shapes or shapes_graph(), ontology=ontology or ontology_graph(),
+                        cld=prefixes()["cld"])
+    bad = violations(findings)
+    _findings(bad if not args.verbose else findings, limit=None if args.verbose else 50)
+    warnings = len(findings) - len(bad)
+    print(f"{len(data)} triples: {len(bad)} violations, {warnings} warnings")
+    return 1 if bad else 0
+
+
+def _findings(findings: list, *, limit: int | None) -> None:  # type: ignore[type-arg]
+    for finding in findings[:limit]:
+        print(finding.render())
+    if limit is not None and len(findings) > limit:
+        print(f"... and {len(findings) - limit} more")
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -91,6 +125,12 @@ def parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="print the neutral record a parser reads from one article")
     parse.add_argument("file", help="an article file")
     parse.set_defaults(func=cmd_parse)
+    check = sub.add_parser("validate", help="check a release or a data file against the SHACL shapes "
+                           "(exit 0 conforms, 1 violations, 2 error)")
+    check.add_argument("path", nargs="?", help="a build folder, a release folder or an RDF file "
+                       "(default: the --out folder's latest release)")
+    check.add_argument("-v", "--verbose", action="store_true", help="list warnings too")
+    check.set_defaults(func=cmd_validate)
     score = sub.add_parser("score", help="precision and recall of prose facts against annotations")
     score.add_argument("--annotations", default="tests/annotations", help="folder of annotation files")
     score.add_argument("--articles", action="append",

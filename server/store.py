@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from conflict_ld.release import release_folder
 
 
 class DataMissing(RuntimeError):
@@ -14,7 +17,7 @@ class DataMissing(RuntimeError):
 
 def build_base_uri(folder: Path) -> str:
     """The base IRI the build minted its IRIs under (the server must answer for the same)."""
-    report = folder / "report.json"
+    report = release_folder(folder) / "report.json"
     try:
         return str(json.loads(report.read_text(encoding="utf-8"))["base_uri"])
     except (OSError, ValueError, KeyError):
@@ -22,14 +25,14 @@ def build_base_uri(folder: Path) -> str:
 
 
 def load_store(folder: Path) -> ox.Store:
-    """An in-memory store holding the build's dataset (every named graph)."""
-    dump = folder / "dataset.nq"
+    """An in-memory store holding the latest release's dataset (every named graph)."""
+    dump = release_folder(folder) / "dataset.nq.gz"
     if not dump.is_file():
         raise DataMissing(
             f"no dataset at {dump}: run `conflict-ld build --out {folder}` first"
         )
     store = ox.Store()
-    with dump.open("rb") as handle:
+    with gzip.open(dump, "rb") as handle:
         store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
     return store
 

@@ -23,3 +23,19 @@ def default_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("default") / "out"
     assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]) == 0
     return out
+
+
+def release(out: Path) -> Path:
+    """The latest release of a build folder."""
+    return (out / "latest").resolve()
+
+
+def load_quads(path: Path, *, default_union: bool = True):  # -> rdflib.Dataset
+    """A gzipped N-Quads dump as an rdflib Dataset."""
+    import gzip
+
+    from rdflib import Dataset
+
+    dataset = Dataset(default_union=default_union)
+    dataset.parse(data=gzip.decompress(path.read_bytes()), format="nquads")
+    return dataset

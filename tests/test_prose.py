@@ -3,6 +3,7 @@ set's precision/recall gate, and the competency questions about events."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import tomllib
 from pathlib import Path
@@ -17,6 +18,7 @@ from conflict_ld.mapping.parse import parse_article
 
 from conflict_ld.resources import load_prose, prefixes
 from conflict_ld.score import score
+from tests.conftest import release
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "tests/annotations"
@@ -193,7 +195,8 @@ def test_precision_and_recall_on_the_annotated_set() -> None:
 @pytest.fixture(scope="module")
 def store(default_build: Path) -> ox.Store:
     store = ox.Store()
-    store.load(path=str(default_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    store.load(gzip.decompress((release(default_build) / "dataset.nq.gz").read_bytes()),
+               format=ox.RdfFormat.N_QUADS)
     return store
 
 
