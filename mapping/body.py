@@ -29,8 +29,10 @@ def is_prose(text: str) -> bool:
     words = plain.split()
     if len(words) >= 25:
         return True
-    if len(words) < 8:
+    if len(words) < 3:
         return False
+    if len(words) < 8:  # a short line is a sentence only when it reads as one
+        return bool(re.match(r"[A-Z\"“]", plain)) and bool(re.search(r"[.!?][\"”’)]*$", plain))
     return bool(re.search(r"[.!?][\"”’)]*$", plain)) or len(split_sentences(plain, line=0)) > 1
 
 

@@ -50,7 +50,9 @@ class ProseTables:
 
     subject_phrases: tuple[str, ...]  # regular expressions: "the (?:group|militia|...)"
     generic: Mapping[str, str]  # normalised phrase -> entity label ("government forces")
-    type_cues: tuple[tuple[re.Pattern[str], str], ...]  # "the town of (?P<name>...)" -> Place
+    # ("the town of (?P<name>...)", "Place", whole): whole = the cue's words are part of the
+    # mention, not only the name
+    type_cues: tuple[tuple[re.Pattern[str], str, bool], ...]
     enumeration: re.Pattern[str]  # a sentence that announces a list of member groups
 
 
@@ -73,12 +75,13 @@ def find_mentions(
             taken[i] = True
         spans.append(mention)
 
-    for pattern, cls in prose.type_cues:
+    for pattern, cls, whole in prose.type_cues:
         for match in pattern.finditer(sentence):
             name = match.group("name").strip(" ,.'’")
-            start = match.start("name")
+            start = match.start() if whole else match.start("name")
+            end = match.start("name") + len(name)
             known = tables.lookup(name)
-            add(Mention(start, start + len(name), name, known, None if known else (name, cls)))
+            add(Mention(start, end, name, known, None if known else (name, cls)))
     for mention in _known(sentence, tables=tables, prose=prose):
         add(mention)
     # Both are regular expressions: the subject's names escaped, the phrases as written.

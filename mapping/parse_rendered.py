@@ -42,7 +42,7 @@ class Labels:
             if not raw.startswith(label):
                 continue
             rest = raw[len(label) :]
-            if rest[:1].isspace() and _IMAGE_START.match(raw):
+            if rest[:1].isspace() and label in self.captions and _IMAGE_START.match(raw):
                 return None  # "Flag of Syria.svg Syrian Army": a file name, not the label "Flag"
             if label in self.captions and re.match(r"\s+(?:of|in|for|from|during)\b", rest):
                 return None  # a caption ("Logo of ...", "Flag of ... (2016–2017)")

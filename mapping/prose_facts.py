@@ -155,7 +155,8 @@ def load_prose_tables(text: str) -> ProseTables:
     return ProseTables(
         subject_phrases=tuple(data["subject_phrases"]),
         generic={normalise(k): v for k, v in data["generic"].items()},
-        type_cues=tuple((re.compile(c["pattern"]), c["class"]) for c in data["type_cue"]),
+        type_cues=tuple((re.compile(c["pattern"]), c["class"], bool(c.get("whole", False)))
+                        for c in data["type_cue"]),
         enumeration=re.compile(data["enumeration"], re.IGNORECASE),
     )
 

@@ -160,3 +160,28 @@ def test_seed_records_match_golden(path: Path, tables) -> None:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert json.loads(golden.read_text(encoding="utf-8")) == json.loads(text)
+
+
+def test_regression_flag_file_name_after_a_label_is_a_value(tables) -> None:
+    """A label followed by a flag's file name used to be taken for an image caption, and its
+    values went to the field above it."""
+    text = ("Some Group\n\nSome Group\nLeaders\n  • A Person\nAllies Jaysh al-Islam\n"
+            "Opponents Flag of Syria.svg Syrian Army\nIdeologySalafism\n")
+    record = parse_article(text, tables=tables)
+    fields = {f.label: [v.text for v in f.values] for f in record.infobox}
+    assert fields["Allies"] == ["Jaysh al-Islam"]
+    assert fields["Opponents"] == ["Syrian Army"]
+
+
+def test_regression_kia_after_a_digit(tables) -> None:
+    from conflict_ld.mapping.values import make_value
+
+    value = make_value("Synthetic Person-00193KIA", line=1, evidence="", tables=tables)
+    assert value is not None and (value.text, value.qualifiers) == ("Synthetic Person-00193", ("KIA",))
+
+
+def test_regression_a_short_sentence_is_a_paragraph(tables) -> None:
+    text = "= Some Group =\n\nSome Group\n- Allies: Hamas\n\n== History ==\nThe group opposes Israel.\n"
+    record = parse_article(text, tables=tables)
+    history = next(s for s in record.sections if s.title == "History")
+    assert history.paragraphs[0][0].plain == "The group opposes Israel."

@@ -271,3 +271,11 @@ def test_carry_over_works_after_an_appositive_subject_prefix() -> None:
     (rule,) = load_rules(table + "pattern = '{s}{app},?{_nc}\\bfounded\\s+by\\s+{o}'\n")
     assert rule.carry_regex is not None
     assert rule.carry_regex.search("Founded by «0:H» in «1:S», «2:O» has ...")
+
+
+def test_regression_a_typed_place_follows_its_verb(tables) -> None:
+    """"relocated to the town of X" used to give no relocation: the cue's words stood between
+    the verb and the name."""
+    facts, labels = facts_of("In May 2018, Jund al-Aqsa agreed to surrender and be relocated to the "
+                             "town of Idlib.", tables, title="Jund al-Aqsa")
+    assert ("Relocation", "Jund al-Aqsa", "Idlib", "2018-05") in {summary(f, labels) for f in facts}
