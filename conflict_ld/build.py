@@ -25,7 +25,7 @@ from conflict_ld.mapping.tables import Tables
 from .reasoning import materialise
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
-from .serialize import serialize, union_graph
+from .serialize import serialize, sorted_quads, to_quads, union_graph, union_triples
 from .validate import Finding, validate, violations
 from .vocabulary import ontology_graph, vocabulary
 
@@ -124,7 +124,7 @@ class ValidationFailed(Exception):
 def add_entailments(dataset: Dataset, *, base_uri: str) -> int:
     """Materialise the OWL-RL entailments into the graph ``{base}graph/inferred``."""
     store = ox.Store()
-    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(to_quads(dataset))
     inferred = f"{base_uri}graph/{INFERRED_GRAPH}"
     count = materialise(store, ontology=f"{base_uri}graph/{ONTOLOGY_GRAPH}", inferred=inferred)
     triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(inferred))
@@ -142,13 +142,15 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     result, ontology = map_folder(seeds, base_uri=base_uri, progress=progress)
     progress("reasoning: OWL-RL entailments")
     inferred = add_entailments(result.dataset, base_uri=base_uri)
+    quads = sorted_quads(result.dataset)
+    triples = union_triples(quads)
     union = union_graph(result.dataset)
     progress("validating: SHACL shapes")
     findings = validate(union, shapes=shapes_graph(), ontology=ontology, cld=prefixes()["cld"])
     if violations(findings):
         raise ValidationFailed(violations(findings))
-    report = {"base_uri": base_uri, **build_report(result), "inferred_triples": inferred,
-              "validation": validation_summary(findings)}
+    report = {"base_uri": base_uri, **build_report(result, triples=len(triples)),
+              "inferred_triples": inferred, "validation": validation_summary(findings)}
     files: dict[str, bytes] = {}
     for dist in DISTRIBUTIONS:
         progress(f"serialising {dist.file_name}")
@@ -157,8 +159,7 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
         elif dist.scope == "shapes":
             data = read_text("conflict_ld.shapes", "shapes.ttl").encode("utf-8")
         else:
-            source = result.dataset if dist.scope == "dataset" else union
-            data = serialize(source, dist.fmt, prefixes=prefixes())
+            data = serialize(quads if dist.scope == "dataset" else triples, dist.fmt, prefixes=prefixes())
         files[dist.file_name] = gz(data) if dist.gzipped else data
     version = version_of(gzip.decompress(files["dataset.nq.gz"]))
     report = {**report, "version": version}
@@ -184,7 +185,7 @@ def validation_summary(findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def build_report(result: MappingResult) -> dict[str, Any]:
+def build_report(result: MappingResult, *, triples: int) -> dict[str, Any]:
     ds: Dataset = result.dataset
     by_class: Counter[str] = Counter()
     by_source: dict[str, Counter[str]] = defaultdict(Counter)
@@ -203,7 +204,7 @@ def build_report(result: MappingResult) -> dict[str, Any]:
     entities = Counter(e.cls for e in result.entities.values())
     graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
     return {
-        "triples": len(union_graph(ds)),
+        "triples": triples,
         "quads": sum(graphs.values()),
         "graphs": dict(sorted(graphs.items())),
         "entities": {
