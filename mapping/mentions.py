@@ -54,6 +54,7 @@ class ProseTables:
     # mention, not only the name
     type_cues: tuple[tuple[re.Pattern[str], str, bool], ...]
     enumeration: re.Pattern[str]  # a sentence that announces a list of member groups
+    starts: frozenset[str]  # first words of the generic phrases (see Tables.starts)
 
 
 def find_mentions(
@@ -126,21 +127,25 @@ def placeholder(index: int, mention: Mention) -> str:
 def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention]:
     """Longest known names first, at word boundaries, in the sentence's own casing."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
+    firsts = [normalise(_COMPOUND.sub("", sentence[s:e].rstrip(".'’"))) for s, e in words]
     found: list[Mention] = []
     i = 0
     while i < len(words):
         match = None
+        # Only words that can start a known name open a search ("the" may precede one).
+        lead = firsts[i + 1] if firsts[i] == "the" and i + 1 < len(words) else firsts[i]
+        if lead not in tables.starts and lead not in prose.starts:
+            i += 1
+            continue
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
             surface = sentence[start:end].rstrip(".'’")
             end = start + len(surface)
             if surface.count("(") > surface.count(")") and sentence[end : end + 1] == ")":
                 surface, end = surface + ")", end + 1  # "Battle of Yarmouk Camp (2015)"
-            if not surface or (not _name_like(surface) and not surface.islower()):
+            if not surface:
                 continue
             compound = _COMPOUND.search(surface)
-            if compound and n == 1 and "-" not in surface[: compound.start()]:
-                compound = None  # "Kurdish-led" alone names nothing
             if compound:
                 surface, end = surface[: compound.start()], start + compound.start()
             key = normalise(surface)

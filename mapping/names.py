@@ -27,6 +27,12 @@ def normalise(name: str) -> str:
     return text.casefold().strip(" .,;:")
 
 
+def first_word(name: str) -> str:
+    """The normalised first word of a name: what a sentence's word must be to start it."""
+    key = normalise(name)
+    return key.split(" ", 1)[0] if key else ""
+
+
 def iri_local_name(label: str) -> str:
     """Wikipedia-title style: spaces to underscores, typographic variants folded.
 

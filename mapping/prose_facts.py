@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from .dates import DateValue, Period, find_periods, parse_date
 from .facts import Attestation, Fact, Quantity
 from .mentions import Mention, ProseTables, Template, find_mentions, placeholder
-from .names import normalise
+from .names import first_word, normalise
 from .qualifiers import interpret
 from .quantities import parse_quantity
 from .record import ArticleRecord, Sentence
@@ -158,6 +158,7 @@ def load_prose_tables(text: str) -> ProseTables:
         type_cues=tuple((re.compile(c["pattern"]), c["class"], bool(c.get("whole", False)))
                         for c in data["type_cue"]),
         enumeration=re.compile(data["enumeration"], re.IGNORECASE),
+        starts=frozenset(first_word(phrase) for phrase in data["generic"]),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .names import normalise
+from .names import first_word, normalise
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Tables:
     class_hints: tuple[tuple[re.Pattern[str], str], ...]
     entities: tuple[KnownEntity, ...]
     by_name: Mapping[str, KnownEntity]  # normalised label or alias -> entity
+    starts: frozenset[str]  # first words of every label and alias (see names.first_word)
 
     @classmethod
     def from_texts(cls, *, fields_toml: str, cleaning_toml: str, entities_tsv: str) -> Tables:
@@ -92,6 +93,7 @@ class Tables:
             class_hints=tuple((re.compile(h["pattern"]), h["class"]) for h in clean["class_hint"]),
             entities=entities,
             by_name=MappingProxyType(by_name),
+            starts=frozenset(first_word(name) for name in by_name),
         )
 
     def field_for_label(self, label: str) -> FieldSpec | None:
