@@ -25,7 +25,7 @@ from conflict_ld.mapping.tables import Tables
 from .reasoning import materialise
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
-from .serialize import serialize, sorted_quads, to_quads, union_graph, union_triples
+from .serialize import from_ox, serialize, sorted_quads, to_quads, union_graph, union_triples
 from .validate import Finding, validate, violations
 from .vocabulary import ontology_graph, vocabulary
 
@@ -127,8 +127,11 @@ def add_entailments(dataset: Dataset, *, base_uri: str) -> int:
     store.bulk_extend(to_quads(dataset))
     inferred = f"{base_uri}graph/{INFERRED_GRAPH}"
     count = materialise(store, ontology=f"{base_uri}graph/{ONTOLOGY_GRAPH}", inferred=inferred)
-    triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(inferred))
-    dataset.graph(URIRef(inferred)).parse(data=triples, format="nt")
+    graph = dataset.graph(URIRef(inferred))
+    graph.addN(
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), graph)
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(inferred))
+    )
     return count
 
 

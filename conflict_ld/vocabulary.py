@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
+from rdflib import Graph, Namespace
 
 from conflict_ld.mapping.graph import Vocabulary
 
 from .resources import prefixes, read_text
+from .serialize import from_ox
 
 
 def ontology_graph() -> Graph:
@@ -19,20 +19,11 @@ def ontology_graph() -> Graph:
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     graph = Graph()
     for quad in dataset:
-        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     for prefix, iri in prefixes().items():
         graph.bind(prefix, Namespace(iri))
     return graph
 
-
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def shortcuts(ontology: Graph) -> dict[str, str]:
