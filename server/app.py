@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from conflict_ld.formats import RdfFormat, formats
 from conflict_ld.resources import prefixes
 
-from .store import build_base_uri, describe_query, load_store
+from .store import build_base_uri, describe_query, load_store, release_stamp
 
 HTML = "text/html"
 _OX_RDF = {
@@ -43,6 +43,7 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     folder = Path(settings["out"])
     store = load_store(folder)
     base = build_base_uri(folder)
+    version, published = release_stamp(folder)
     cld = prefixes()["cld"]
     app = Flask(__name__)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
@@ -51,9 +52,39 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     by_media["application/json"] = rdf_formats["jsonld"]
 
     def negotiate(choices: list[str], default: str) -> str | None:
+        """The media type to answer with: ``?format=`` (an extension, a format name or a media
+        type) overrides the Accept header's q-values; no Accept header gets the default."""
+        wanted = request.args.get("format")
+        if wanted:
+            named = {f.name: f.media_type for f in formats()} | {
+                f.extension: f.media_type for f in formats()} | {"html": HTML, "json": "application/json"}
+            media = named.get(wanted, wanted)
+            return media if media in choices else None
         if not request.headers.get("Accept"):
             return default
         return request.accept_mimetypes.best_match(choices)
+
+    def not_acceptable(choices: list[str]) -> Response:
+        return Response("406 Not Acceptable: this resource is available as " + ", ".join(choices) + "\n",
+                        406, mimetype="text/plain", headers={"Vary": "Accept"})
+
+    def finish(response: Response, *, tag: str, alternates: list[tuple[str, str]] = ()) -> Response:
+        """Caching, CORS and links every document gets: an ETag of the release and the
+        representation, Last-Modified of the release (304s follow from both), and Link
+        headers naming the alternates and the dataset."""
+        response.headers["Vary"] = "Accept"
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        links = [f'<{url}>; rel="alternate"; type="{media}"' for url, media in alternates]
+        links.append('</.well-known/void>; rel="http://rdfs.org/ns/void#inDataset"')
+        response.headers["Link"] = ", ".join(links)
+        response.set_etag(f"{version}-{tag}")
+        response.last_modified = published
+        return response.make_conditional(request)
+
+    def alternates_of(name: str) -> list[tuple[str, str]]:
+        safe = quote(name, safe=_SAFE)
+        return [(f"/page/{safe}", HTML)] + [
+            (f"/data/{safe}.{f.extension}", f.media_type) for f in formats() if not f.graphs]
 
     def entity_iri(name: str) -> str:
         return f"{base}resource/{quote(name, safe=_SAFE)}"
@@ -98,9 +129,10 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     def resource(name: str) -> Response:
         if not exists(entity_iri(name)):
             abort(404)
-        choice = negotiate([HTML, *by_media], HTML)
+        choices = [HTML, *(m for m, f in by_media.items() if not f.graphs)]
+        choice = negotiate(choices, HTML)
         if choice is None:
-            abort(406)
+            return not_acceptable(choices)
         target = f"/page/{quote(name, safe=_SAFE)}" if choice == HTML else (
             f"/data/{quote(name, safe=_SAFE)}.{by_media[choice].extension}"
         )
@@ -112,33 +144,48 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     def data(name: str) -> Response:
         stem, _, ext = name.rpartition(".")
         fmt: RdfFormat | None = rdf_formats.get(ext) if stem else None
-        if fmt is None or fmt.graphs:
+        negotiated = fmt is None or fmt.graphs
+        if negotiated:
             stem = name
-            choice = negotiate(list(by_media), "text/turtle")
-            if choice is None or by_media[choice].graphs:
-                abort(406)
+            choices = [m for m, f in by_media.items() if not f.graphs]
+            choice = negotiate(choices, "text/turtle")
+            if choice is None:
+                return not_acceptable(choices)
             fmt = by_media[choice]
+        assert fmt is not None
         iri = entity_iri(stem)
         if not exists(iri):
             abort(404)
         triples = store.query(describe_query(iri, cld=cld), use_default_graph_as_union=True)
         body = ox.serialize(triples, format=_OX_RDF[fmt.name], prefixes=prefixes())
         response = Response(body, mimetype=fmt.media_type)
-        response.headers["Vary"] = "Accept"
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        return response
+        if negotiated:
+            response.headers["Content-Location"] = f"/data/{quote(stem, safe=_SAFE)}.{fmt.extension}"
+        return finish(response, tag=f"{stem}.{fmt.extension}", alternates=alternates_of(stem))
 
     @app.get("/page/<path:name>")
     def page(name: str) -> Response:
         iri = entity_iri(name)
         if not exists(iri):
             abort(404)
-        return _page(name.replace("_", " "), _entity_html(store, iri, cld=cld, base=base))
+        response = _page(name.replace("_", " "), _entity_html(store, iri, cld=cld, base=base))
+        return finish(response, tag=f"{name}.html", alternates=alternates_of(name))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
-        return Response(f"{error.code} {error.name}: {error.description}\n", error.code or 500,
-                        mimetype="text/plain")
+        """Errors are negotiated too: a browser gets a page, a client gets plain text."""
+        code = error.code or 500
+        text = f"{code} {error.name}: {error.description}"
+        if request.accept_mimetypes.best_match(["text/plain", HTML]) == HTML and "text/html" in (
+            request.headers.get("Accept") or ""
+        ):
+            response = _page(f"{code} {error.name}", f"<p>{html.escape(error.description or '')}</p>"
+                             "<p><a href='/'>Home</a></p>")
+            response.status_code = code
+        else:
+            response = Response(text + "\n", code, mimetype="text/plain")
+        response.headers["Vary"] = "Accept"
+        return response
 
     return app
 

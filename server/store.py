@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,6 +23,14 @@ def build_base_uri(folder: Path) -> str:
         return str(json.loads(report.read_text(encoding="utf-8"))["base_uri"])
     except (OSError, ValueError, KeyError):
         raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
+
+
+def release_stamp(folder: Path) -> tuple[str, datetime]:
+    """The served release's version and when it was published (for ETag / Last-Modified)."""
+    release = release_folder(folder)
+    report = json.loads((release / "report.json").read_text(encoding="utf-8"))
+    published = datetime.fromtimestamp(int(release.stat().st_mtime), tz=UTC)
+    return str(report.get("version", release.name)), published
 
 
 def load_store(folder: Path) -> ox.Store:

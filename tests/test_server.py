@@ -130,3 +130,89 @@ def test_serve_runs_a_real_server(build: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+COMUNICA = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+            "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,"
+            "text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,text/xml;q=0.3,"
+            "text/html;q=0.2,application/xhtml+xml;q=0.18")
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "location"),
+    [
+        (COMUNICA, "", ".jsonld"),  # N-Quads and TriG have graphs; a document has none
+        ("application/json", "", ".jsonld"),
+        ("text/turtle;q=0.5, application/rdf+xml", "", ".rdf"),
+        ("text/html;q=0.9, text/turtle", "", ".ttl"),
+        ("text/html", "?format=ttl", ".ttl"),
+        ("text/turtle", "?format=html", "/page/Aknaf_Bait_al-Maqdis"),
+        ("*/*", "", "/page/Aknaf_Bait_al-Maqdis"),
+    ],
+)
+def test_real_clients_accept_headers(client, accept: str, query: str, location: str) -> None:
+    response = client.get("/resource/Aknaf_Bait_al-Maqdis" + query, headers={"Accept": accept})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(location)
+
+
+def test_unsupported_accept_is_406_naming_what_is_supported(client) -> None:
+    response = client.get("/resource/Aknaf_Bait_al-Maqdis", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert b"text/turtle" in response.data and b"text/html" in response.data
+    assert client.get("/data/Aknaf_Bait_al-Maqdis?format=png").status_code == 406
+
+
+def test_not_found_is_negotiated(client) -> None:
+    page = client.get("/resource/Nope", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    plain = client.get("/resource/Nope", headers={"Accept": "text/turtle"})
+    assert plain.status_code == 404 and plain.mimetype == "text/plain"
+
+
+def test_negotiated_data_names_its_content_location(client) -> None:
+    response = client.get("/data/Aknaf_Bait_al-Maqdis", headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200 and response.mimetype == "application/n-triples"
+    assert response.headers["Content-Location"] == "/data/Aknaf_Bait_al-Maqdis.nt"
+
+
+def test_head_etag_last_modified_and_304(client) -> None:
+    url = "/data/Aknaf_Bait_al-Maqdis.ttl"
+    full = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["ETag"] == full.headers["ETag"] and head.headers["Last-Modified"]
+    assert client.get(url, headers={"If-None-Match": full.headers["ETag"]}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": full.headers["Last-Modified"]}).status_code == 304
+    other = client.get("/data/Aknaf_Bait_al-Maqdis.nt")
+    assert other.headers["ETag"] != full.headers["ETag"]  # one tag per representation
+
+
+def test_links_name_the_alternates_and_the_dataset(client) -> None:
+    link = client.get("/data/Aknaf_Bait_al-Maqdis.ttl").headers["Link"]
+    assert '</data/Aknaf_Bait_al-Maqdis.jsonld>; rel="alternate"; type="application/ld+json"' in link
+    assert '</page/Aknaf_Bait_al-Maqdis>; rel="alternate"; type="text/html"' in link
+    assert 'rel="http://rdfs.org/ns/void#inDataset"' in link
+    assert client.get("/data/Aknaf_Bait_al-Maqdis.ttl").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_rdflib_dereferences_a_uri_from_a_real_server(build: Path) -> None:
+    """rdflib's Graph.parse(url) sends its own Accept header and follows the 303."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(build), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/resource/Aknaf_Bait_al-Maqdis"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        graph = Graph().parse(url)
+        assert (AKNAF, CLD.allyOf, URIRef(BASE + "resource/Hay'at_Tahrir_al-Sham")) in graph
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
