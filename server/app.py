@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from conflict_ld.formats import RdfFormat, formats
 from conflict_ld.resources import prefixes
 
-from .store import build_base_uri, describe_query, load_store, release_stamp
+from .store import build_base_uri, describe_query, load_store, release_folder, release_stamp
 
 HTML = "text/html"
 _OX_RDF = {
@@ -162,6 +162,20 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
         if negotiated:
             response.headers["Content-Location"] = f"/data/{quote(stem, safe=_SAFE)}.{fmt.extension}"
         return finish(response, tag=f"{stem}.{fmt.extension}", alternates=alternates_of(stem))
+
+    void_ttl = (release_folder(folder) / "void.ttl").read_bytes()
+
+    @app.get("/.well-known/void")
+    def void() -> Response:
+        """The release's VoID and DCAT description (RFC 5785 / VoID's well-known location)."""
+        choices = [m for m, f in by_media.items() if not f.graphs]
+        choice = negotiate(choices, "text/turtle")
+        if choice is None:
+            return not_acceptable(choices)
+        fmt = by_media[choice]
+        body = void_ttl if fmt.name == "turtle" else ox.serialize(
+            ox.parse(void_ttl, format=ox.RdfFormat.TURTLE), format=_OX_RDF[fmt.name], prefixes=prefixes())
+        return finish(Response(body, mimetype=fmt.media_type), tag=f"void.{fmt.extension}")
 
     @app.get("/page/<path:name>")
     def page(name: str) -> Response:

@@ -216,3 +216,12 @@ def test_rdflib_dereferences_a_uri_from_a_real_server(build: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])
+def test_void_at_the_well_known_location(client, accept: str, fmt: str) -> None:
+    response = client.get("/.well-known/void", headers={"Accept": accept})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.data, format=fmt)
+    void = Namespace("http://rdfs.org/ns/void#")
+    assert next(graph.objects(URIRef(BASE + "dataset"), void.triples)).toPython() > 1000
