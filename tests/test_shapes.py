@@ -230,8 +230,7 @@ def test_every_entity_and_relation_class_has_a_shape() -> None:
         shape = CLDSH[f"{str(cls).removeprefix(str(CLD))}Shape"]
         assert (shape, SH.targetClass, cls) in shapes, f"no shape targets {cls}"
     # The shared relation shapes list every relation class, not only cld:Relation.
-    for name in ("RelationShape", "DatesShape", "BoundsShape", "QuantityShape", "ProvenanceShape",
-                 "SingleSourceShape"):
+    for name in ("RelationShape", "ProvenanceShape", "SingleSourceShape"):
         assert relations <= set(shapes.objects(CLDSH[name], SH.targetClass)), name
 
 
