@@ -22,12 +22,14 @@ _OX = {
 }
 
 
-def union_graph(dataset: Dataset) -> Graph:
+def union_graph(dataset: Dataset, *, without: frozenset[str] = frozenset()) -> Graph:
+    """The union of the dataset's graphs, leaving out the graphs named in ``without``."""
     union = Graph()
     for prefix, namespace in dataset.namespaces():
         union.bind(prefix, namespace, override=True, replace=True)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if str(g) not in without:
+            union.add((s, p, o))
     return union
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .dates import Period, find_periods, parse_period
 from .facts import Attestation, Fact, Quantity
@@ -14,6 +15,8 @@ from .resolve import CONFLICT_CLASSES, ORGANISATION_CLASSES, Dropped, Entity, Re
 from .tables import FieldSpec
 
 INFOBOX = "Infobox"
+_RENAMING = FieldSpec(key="renaming", labels=(), keys=(), relation="Renaming", object_class=None,
+                      accepts=frozenset(), reverse=False, split="list", inline=False)
 _GENERIC_LEADER_LABELS = frozenset({"leaders", "leader", "commander", "commanders", "leadership"})
 _ROLE_PREFIX = re.compile(r"^(?P<role>[^:]{2,40}):\s+(?P<name>\S.*)$")
 _NOM_DE_GUERRE = re.compile(r",?\s+(?:nom de guerre|a\.k\.a\.|aka|also known as)\s+", re.IGNORECASE)
@@ -143,7 +146,21 @@ class InfoboxMapper:
         for entity in entities:
             for alias in aliases:
                 entity.surface.setdefault(self.source, set()).add(alias)
+            if entity.key == self.subject.key:
+                if spec.relation == "Succession":
+                    # "Preceded by: Brigade of Islam" naming the group itself under an earlier
+                    # name: a renaming, not a group that succeeds itself.
+                    yield self._renaming(field, value, name, qual, newer=spec.reverse)
+                else:
+                    self._drop(value, f"{name!r} names the article's own subject")
+                continue
             yield from self._dated(spec, field, value, entity, qual, role=role)
+
+    def _renaming(
+        self, field: InfoboxField, value: InfoboxValue, name: str, qual: Qualification, *, newer: bool
+    ) -> Fact:
+        fact = self._fact(_RENAMING, field, value, None, qual.periods[0] if qual.periods else None, qual)
+        return replace(fact, former_name=None if newer else name, new_name=name if newer else None)
 
     def _dated(
         self,

@@ -105,6 +105,7 @@ class ProseRule:
     first_subject: bool  # no {s}: the sentence's first party is the subject
     swap: bool  # the pattern's {o} is the relation's subject and {s} its object
     members_ok: bool  # "fighters of X" may stand for X (defections, releases, strength)
+    subjects: frozenset[str]  # classes the subject may have
 
 
 def load_rules(text: str) -> tuple[ProseRule, ...]:
@@ -145,6 +146,7 @@ def load_rules(text: str) -> tuple[ProseRule, ...]:
                 first_subject=row.get("subject") == "first",
                 swap=bool(row.get("swap", False)),
                 members_ok=bool(row.get("members_ok", False)),
+                subjects=frozenset(row.get("subjects", ORGANISATION_CLASSES)),
             )
         )
     return tuple(rules)
@@ -322,7 +324,7 @@ class ProseMapper:
             subjects = [
                 (e, m.members) for m in mentions
                 if (rule.members_ok or not m.members)
-                and (e := self._entity(m, ORGANISATION_CLASSES)) is not None
+                and (e := self._entity(m, rule.subjects)) is not None
             ]
             if rule.first_subject and not mentions and topic:
                 subjects = [(self.subject, False)]

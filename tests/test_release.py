@@ -171,3 +171,29 @@ def test_validate_command_exit_codes(default_build: Path, tmp_path: Path,
     assert main(["validate", str(tmp_path / "bad.nt")]) == 2
     assert main(["validate", str(tmp_path / "missing.nt")]) == 2
     assert main(["validate", str(tmp_path / "data.xyz")]) == 2
+
+
+def test_the_gate_checks_what_is_asserted_not_what_is_inferred(default_build: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A Leadership whose subject is a State breaks LeadershipShape. The domain of cld:ledBy
+    makes the state an organisation among the entailments, so checking them as well would
+    hide the error: the gate reads every graph but graph/inferred."""
+    base = "http://localhost:8080/"
+    cld = "https://w3id.org/conflict-ld/ontology#"
+    text = gzip.decompress((release(default_build) / "dataset.nq.gz").read_bytes()).decode()
+    node = next(line.split(" ")[0] for line in text.splitlines()
+                if f"<{cld}Leadership>" in line and "rdf-syntax-ns#type" in line)
+    aknaf, syria = f"<{base}resource/Aknaf_Bait_al-Maqdis>", f"<{base}resource/Syria>"
+    def is_subject(line: str) -> bool:
+        return line.startswith(node + " ") and f"<{cld}subject>" in line
+
+    moved = [line.replace(aknaf, syria) for line in text.splitlines() if is_subject(line)]
+    assert moved
+    kept = [line for line in text.splitlines() if not is_subject(line)]
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    masking = f"{syria} {rdf_type} <{cld}Organization> <{base}graph/inferred> ."
+    path = tmp_path / "data.nq"
+    path.write_text("\n".join([*kept, *moved, masking]) + "\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "LeadershipShape" in out and node.strip("<>") in out

@@ -205,3 +205,22 @@ def test_generic_unit_names_are_scoped_to_their_article(tables) -> None:
                             context="Ahrar al-Sham")
     assert a[0].label == "8th Brigade (Jaysh al-Islam)" and b[0].label == "8th Brigade (Ahrar al-Sham)"
     assert a[0].surface == {"a": {"8th Brigade"}}
+
+
+def test_regression_a_predecessor_that_is_the_group_itself_is_a_renaming(tables) -> None:
+    """"Preceded by: Brigade of Islam", an earlier name of Jaysh al-Islam, made the group
+    succeed itself; it is a renaming."""
+    from conflict_ld.mapping.graph import Article, Vocabulary, map_articles
+    from conflict_ld.mapping.parse import parse_article
+
+    from conflict_ld.resources import prefixes
+
+    text = ("= Jaysh al-Islam =\n\nJaysh al-Islam\n- Predecessor: Liwa al-Islam (2011)\n"
+            "- Allies: Jaysh al-Islam, Ahrar al-Sham\n")
+    article = Article(source_id="t", file_name="t.txt", sha256="0", record=parse_article(text, tables=tables))
+    result = map_articles([article], tables=tables,
+                          vocab=Vocabulary(base="http://x/", prefixes=prefixes(), shortcuts={}))
+    assert all(f.subject != f.object for f in result.facts)
+    renaming = [f for f in result.facts if f.relation == "Renaming"]
+    assert [(r.former_name, r.period.start.lexical) for r in renaming] == [("Liwa al-Islam", "2011")]
+    assert any("own subject" in d.reason for d in result.dropped)
