@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conflict_ld.mapping.names import iri_local_name
+from conflict_ld.server.store import load_store
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -44,10 +45,7 @@ def dataset(seeds_build: Path) -> Dataset:
 
 @pytest.fixture(scope="module")
 def store(seeds_build: Path) -> ox.Store:
-    store = ox.Store()
-    store.load(gzip.decompress((release(seeds_build) / "dataset.nq.gz").read_bytes()),
-               format=ox.RdfFormat.N_QUADS)
-    return store
+    return load_store(seeds_build)  # what the server answers from
 
 
 def run_both(query_file: str, dataset: Dataset, store: ox.Store) -> list[dict[str, str]]:

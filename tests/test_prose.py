@@ -3,7 +3,6 @@ set's precision/recall gate, and the competency questions about events."""
 
 from __future__ import annotations
 
-import gzip
 import re
 import tomllib
 from pathlib import Path
@@ -15,10 +14,10 @@ from conflict_ld.mapping.graph import Article, Vocabulary, map_articles
 from conflict_ld.mapping.marks import strip_marks
 from conflict_ld.mapping.names import fold
 from conflict_ld.mapping.parse import parse_article
+from conflict_ld.server.store import load_store
 
 from conflict_ld.resources import load_prose, prefixes
 from conflict_ld.score import score
-from tests.conftest import release
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "tests/annotations"
@@ -194,10 +193,7 @@ def test_precision_and_recall_on_the_annotated_set() -> None:
 
 @pytest.fixture(scope="module")
 def store(default_build: Path) -> ox.Store:
-    store = ox.Store()
-    store.load(gzip.decompress((release(default_build) / "dataset.nq.gz").read_bytes()),
-               format=ox.RdfFormat.N_QUADS)
-    return store
+    return load_store(default_build)  # what the server answers from
 
 
 def rows(store: ox.Store, name: str) -> list[dict[str, str]]:

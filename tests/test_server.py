@@ -106,30 +106,38 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_runs_a_real_server(build: Path) -> None:
+@pytest.fixture(scope="module")
+def live_server(build: Path):
+    """A real `conflict-ld serve` (waitress) on a free port of 127.0.0.1, stopped after."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(build), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
+    url = f"http://127.0.0.1:{port}/"
     try:
-        url = f"http://127.0.0.1:{port}/"
         for _ in range(100):
             try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    assert response.status == 200
-                    assert b"ArmedGroup" in response.read()
-                    break
+                urllib.request.urlopen(url, timeout=1).close()
+                break
             except OSError:
                 time.sleep(0.1)
         else:
             pytest.fail("server did not answer")
-        request = urllib.request.Request(url + "data/Aknaf_Bait_al-Maqdis", headers={"Accept": "text/turtle"})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            assert response.headers["Content-Type"].startswith("text/turtle")
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_runs_a_real_server(live_server: str) -> None:
+    with urllib.request.urlopen(live_server, timeout=5) as response:
+        assert response.status == 200
+        assert b"ArmedGroup" in response.read()
+    request = urllib.request.Request(live_server + "data/Aknaf_Bait_al-Maqdis",
+                                     headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
 
 
 COMUNICA = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
@@ -196,26 +204,10 @@ def test_links_name_the_alternates_and_the_dataset(client) -> None:
     assert client.get("/data/Aknaf_Bait_al-Maqdis.ttl").headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_rdflib_dereferences_a_uri_from_a_real_server(build: Path) -> None:
+def test_rdflib_dereferences_a_uri_from_a_real_server(live_server: str) -> None:
     """rdflib's Graph.parse(url) sends its own Accept header and follows the 303."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(build), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/resource/Aknaf_Bait_al-Maqdis"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        graph = Graph().parse(url)
-        assert (AKNAF, CLD.allyOf, URIRef(BASE + "resource/Hay'at_Tahrir_al-Sham")) in graph
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    graph = Graph().parse(live_server + "resource/Aknaf_Bait_al-Maqdis")
+    assert (AKNAF, CLD.allyOf, URIRef(BASE + "resource/Hay'at_Tahrir_al-Sham")) in graph
 
 
 @pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])
