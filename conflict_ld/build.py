@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from conflict_ld.mapping.graph import Article, MappingResult, map_articles
 from conflict_ld.mapping.parse import parse_article
@@ -147,7 +147,6 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     inferred = add_entailments(result.dataset, base_uri=base_uri)
     quads = sorted_quads(result.dataset)
     triples = union_triples(quads)
-    union = union_graph(result.dataset)
     progress("validating: SHACL shapes")
     # What the articles assert is checked, not the entailments: a domain or range would
     # otherwise supply the very type a shape checks for (a "leader" of a state would become
@@ -173,9 +172,8 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     files["report.json"] = (json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
     stats = {"triples": report["triples"], "entities": report["entities"]["total"],
              "classes": report["entities"]["by_class"]}
-    sources = sorted(str(s) for s in union.subjects(RDF.type, URIRef(prefixes()["cld"] + "Source")))
     void = describe(base=base_uri, version=version, files=files, prefixes=prefixes(), stats=stats,
-                    sources=sources, when=issued())
+                    sources=sorted(result.sources.values()), when=issued())
     files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
     files["SHA256SUMS"] = sha256sums(files)
     folder = publish(out, version, files)

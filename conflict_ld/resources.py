@@ -39,7 +39,3 @@ def _entities_text() -> str:
 def prefixes() -> dict[str, str]:
     return dict(tomllib.loads(read_text("conflict_ld.ontology", "prefixes.toml"))["prefixes"])
 
-
-@cache
-def ontology_info() -> dict[str, str]:
-    return dict(tomllib.loads(read_text("conflict_ld.ontology", "prefixes.toml"))["ontology"])

@@ -82,6 +82,7 @@ class MappingResult:
     dropped: list[Dropped]
     unmapped_labels: dict[str, list[str]]  # source id -> infobox labels no table row knows
     subjects: dict[str, str]  # source id -> entity key of the article's subject
+    sources: dict[str, str]  # source id -> the source's IRI
 
 
 ENTITIES_GRAPH = "entities"
@@ -130,6 +131,7 @@ def map_articles(
         dropped=dropped,
         unmapped_labels=unmapped,
         subjects=subjects,
+        sources={a.source_id: str(vocab.source(a.source_id)) for a in articles},
     )
 
 

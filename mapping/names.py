@@ -49,10 +49,6 @@ def iri_local_name(label: str) -> str:
     return "".join(out)
 
 
-def has_arabic(text: str) -> bool:
-    return bool(ARABIC.search(text))
-
-
 def arabic_names(text: str) -> list[str]:
     """Arabic-script names in a name line or a lead's parenthesis ("Arabic: أكناف بيت المقدس,
     romanized: ...")."""

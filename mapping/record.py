@@ -6,7 +6,7 @@ exact line it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,6 @@ class ArticleRecord:
     infobox: tuple[InfoboxField, ...] = ()
     sections: tuple[Section, ...] = ()
     references: tuple[Reference, ...] = ()
-    furniture: tuple[int, ...] = field(default=())  # lines dropped as page furniture
 
     def field_labels(self) -> list[str]:
         return [f.label for f in self.infobox]
