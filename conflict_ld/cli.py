@@ -8,8 +8,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import settings as cfg
+
+if TYPE_CHECKING:
+    from .validate import Finding
 
 
 def _add(parser: argparse.ArgumentParser, *names: str) -> None:
@@ -65,7 +69,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _findings(findings: list, *, limit: int | None) -> None:  # type: ignore[type-arg]
+def _findings(findings: Sequence[Finding], *, limit: int | None) -> None:
     for finding in findings[:limit]:
         print(finding.render())
     if limit is not None and len(findings) > limit:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from .formats import RdfFormat, by_name
+from .formats import RdfFormat, by_extension, by_name, formats
 
 LATEST = "latest"
 CC_BY_SA_4 = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
@@ -179,10 +179,6 @@ class ReleaseError(ValueError):
     """A release or data file that cannot be read."""
 
 
-_PARSERS = {  # file suffix -> rdflib parser
-    ".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld",
-    ".rdf": "xml",
-}
 
 
 def read_graphs(path: Path) -> tuple[Graph, Graph | None, Graph | None]:
@@ -202,24 +198,23 @@ def read_graphs(path: Path) -> tuple[Graph, Graph | None, Graph | None]:
 
 
 def _parse(path: Path) -> Graph:
-    name = path.name.removesuffix(".gz")
-    suffix = Path(name).suffix
-    if suffix not in _PARSERS:
-        raise ReleaseError(f"{path}: unknown RDF file type {suffix or '(none)'}; known: "
-                           f"{', '.join(sorted(_PARSERS))} (optionally .gz)")
+    suffix = Path(path.name.removesuffix(".gz")).suffix
+    fmt = by_extension(suffix.removeprefix("."))
+    if fmt is None:
+        known = ", ".join(sorted(f".{f.extension}" for f in formats()))
+        raise ReleaseError(f"{path}: unknown RDF file type {suffix or '(none)'}; "
+                           f"known: {known} (optionally .gz)")
     try:
         data = path.read_bytes()
         if path.name.endswith(".gz"):
             data = gzip.decompress(data)
     except OSError as error:
         raise ReleaseError(f"{path}: cannot read: {error.strerror or error}") from None
-    from rdflib import Dataset
-
     dataset = Dataset(default_union=True)
     try:
-        dataset.parse(data=data, format=_PARSERS[suffix])
+        dataset.parse(data=data, format=fmt.rdflib)
     except Exception as error:  # rdflib raises many parser-specific types
-        raise ReleaseError(f"{path}: not valid {_PARSERS[suffix]}: {error}") from None
+        raise ReleaseError(f"{path}: not valid {fmt.name}: {error}") from None
     union = Graph()
     for s, p, o, g in dataset.quads((None, None, None, None)):
         # The entailments are checked where they come from: in what the articles assert.

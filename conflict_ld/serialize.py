@@ -16,11 +16,6 @@ from rdflib.term import Node
 
 from .formats import RdfFormat
 
-_OX = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
-}
-
 
 def union_graph(dataset: Dataset, *, without: frozenset[str] = frozenset()) -> Graph:
     """The union of the dataset's graphs, leaving out the graphs named in ``without``."""
@@ -86,8 +81,8 @@ def serialize(
     if fmt.name == "jsonld":
         return _jsonld(items, prefixes=prefixes)  # type: ignore[arg-type]
     if fmt.name in ("ntriples", "nquads"):
-        return ox.serialize(items, format=_OX[fmt.name])
-    return _sorted_header(ox.serialize(items, format=_OX[fmt.name], prefixes=dict(prefixes)))
+        return ox.serialize(items, format=fmt.ox)
+    return _sorted_header(ox.serialize(items, format=fmt.ox, prefixes=dict(prefixes)))
 
 
 def _sorted_header(text: bytes) -> bytes:

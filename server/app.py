@@ -23,11 +23,6 @@ from conflict_ld.resources import prefixes
 from .store import build_base_uri, describe_query, load_store, release_folder, release_stamp
 
 HTML = "text/html"
-_OX_RDF = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
-}
 _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
@@ -119,7 +114,7 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
             if choice is None:
                 abort(406)
             fmt = by_media[choice]
-            return Response(ox.serialize(result, format=_OX_RDF[fmt.name]), mimetype=fmt.media_type)
+            return Response(ox.serialize(result, format=fmt.ox), mimetype=fmt.media_type)
         choice = negotiate(list(_RESULTS), "application/sparql-results+json")
         if choice is None:
             abort(406)
@@ -157,7 +152,7 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
         if not exists(iri):
             abort(404)
         triples = store.query(describe_query(iri, cld=cld), use_default_graph_as_union=True)
-        body = ox.serialize(triples, format=_OX_RDF[fmt.name], prefixes=prefixes())
+        body = ox.serialize(triples, format=fmt.ox, prefixes=prefixes())
         response = Response(body, mimetype=fmt.media_type)
         if negotiated:
             response.headers["Content-Location"] = f"/data/{quote(stem, safe=_SAFE)}.{fmt.extension}"
@@ -174,7 +169,7 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
             return not_acceptable(choices)
         fmt = by_media[choice]
         body = void_ttl if fmt.name == "turtle" else ox.serialize(
-            ox.parse(void_ttl, format=ox.RdfFormat.TURTLE), format=_OX_RDF[fmt.name], prefixes=prefixes())
+            ox.parse(void_ttl, format=ox.RdfFormat.TURTLE), format=fmt.ox, prefixes=prefixes())
         return finish(Response(body, mimetype=fmt.media_type), tag=f"void.{fmt.extension}")
 
     @app.get("/page/<path:name>")
