@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 OUT ?= build
 PORT ?= 8080
 
-.PHONY: run test build lint clean
+.PHONY: run test build lint clean system-packages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,17 @@ run: build
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-test: lint
+# Debian tools the tests drive (browsers, servers, parsers): listed in system-packages.txt and
+# installed with apt-get only when one is missing, so a prepared machine skips the network.
+system-packages:
+	@pkgs="$$(grep -v '^#' system-packages.txt | awk '{print $$1}' | grep .)" || exit 0; \
+	missing="$$(for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+test: lint system-packages
 	$(BIN)/pytest -q
 
 clean:
