@@ -25,8 +25,8 @@ from conflict_ld.mapping.tables import Tables
 from .reasoning import materialise
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
-from .serialize import from_ox, serialize, sorted_quads, to_quads, union_graph, union_triples
-from .validate import Finding, validate, violations
+from .serialize import from_ox, serialize, sorted_quads, to_quads, union_triples
+from .validate import Finding, validate, validation_store, violations
 from .vocabulary import ontology_graph, vocabulary
 
 Progress = Callable[[str], None]
@@ -142,7 +142,7 @@ def shapes_graph() -> Graph:
 def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) -> dict[str, Any]:
     """Map, reason, validate and publish a release of ``seeds`` under ``out``; on any error,
     or on a SHACL violation, the published releases are left as they were."""
-    result, ontology = map_folder(seeds, base_uri=base_uri, progress=progress)
+    result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
     progress("reasoning: OWL-RL entailments")
     inferred = add_entailments(result.dataset, base_uri=base_uri)
     quads = sorted_quads(result.dataset)
@@ -151,8 +151,11 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     # What the articles assert is checked, not the entailments: a domain or range would
     # otherwise supply the very type a shape checks for (a "leader" of a state would become
     # an organisation by the domain of cld:ledBy).
-    asserted = union_graph(result.dataset, without=frozenset({f"{base_uri}graph/{INFERRED_GRAPH}"}))
-    findings = validate(asserted, shapes=shapes_graph(), ontology=ontology, cld=prefixes()["cld"])
+    inferred_graph = f"{base_uri}graph/{INFERRED_GRAPH}"
+    asserted = validation_store(ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                                if q.graph_name.value != inferred_graph)
+    findings = validate(asserted, shapes=shapes_graph(), cld=prefixes()["cld"])
+    del asserted
     if violations(findings):
         raise ValidationFailed(violations(findings))
     report = {"base_uri": base_uri, **build_report(result, triples=len(triples)),

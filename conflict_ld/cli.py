@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import settings as cfg
+from .validate import ENGINES
 
 if TYPE_CHECKING:
     from .validate import Finding
@@ -51,7 +52,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .build import shapes_graph
     from .release import ReleaseError, read_graphs
     from .resources import prefixes
-    from .validate import validate, violations
+    from .serialize import to_graph, to_triples
+    from .validate import validate, validate_with_pyshacl, validation_store, violations
     from .vocabulary import ontology_graph
 
     path = Path(args.path) if args.path else cfg.resolve(["out"], {})["out"]
@@ -60,8 +62,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except ReleaseError as error:
         print(f"conflict-ld: error: {error}", file=sys.stderr)
         return 2
-    findings = validate(data, shapes=shapes or shapes_graph(), ontology=ontology or ontology_graph(),
-                        cld=prefixes()["cld"])
+    if ontology is None:
+        ontology = to_triples(ontology_graph())
+    if args.engine == "pyshacl":
+        findings = validate_with_pyshacl(to_graph(data, ontology), shapes=shapes or shapes_graph())
+    else:
+        findings = validate(validation_store(data, ontology), shapes=shapes or shapes_graph(),
+                            cld=prefixes()["cld"])
     bad = violations(findings)
     _findings(bad if not args.verbose else findings, limit=None if args.verbose else 50)
     warnings = len(findings) - len(bad)
@@ -134,6 +141,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="a build folder, a release folder or an RDF file "
                        "(default: the --out folder's latest release)")
     check.add_argument("-v", "--verbose", action="store_true", help="list warnings too")
+    check.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                       help="oxigraph: the shapes compiled to SPARQL (fast, the build's gate); "
+                            "pyshacl: the reference engine (slow; for a second opinion)")
     check.set_defaults(func=cmd_validate)
     score = sub.add_parser("score", help="precision and recall of prose facts against annotations")
     score.add_argument("--annotations", default="tests/annotations", help="folder of annotation files")

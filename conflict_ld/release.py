@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from .formats import RdfFormat, by_extension, by_name, formats
 
@@ -181,23 +182,24 @@ class ReleaseError(ValueError):
 
 
 
-def read_graphs(path: Path) -> tuple[Graph, Graph | None, Graph | None]:
-    """The union of a release's (or a data file's) graphs, with the release's own ontology
-    and shapes when it has them."""
+def read_graphs(path: Path) -> tuple[list[ox.Triple], list[ox.Triple] | None, Graph | None]:
+    """The union of a release's (or a data file's) asserted graphs, with the release's own
+    ontology and shapes when it has them."""
     if path.is_dir():
         folder = release_folder(path)
-        data_file = folder / "dataset.nq.gz"
         ontology = folder / "ontology.ttl"
         shapes = folder / "shapes.ttl"
         return (
-            _parse(data_file),
-            _parse(ontology) if ontology.is_file() else None,
-            _parse(shapes) if shapes.is_file() else None,
+            read_triples(folder / "dataset.nq.gz"),
+            read_triples(ontology) if ontology.is_file() else None,
+            Graph().parse(shapes, format="turtle") if shapes.is_file() else None,
         )
-    return _parse(path), None, None
+    return read_triples(path), None, None
 
 
-def _parse(path: Path) -> Graph:
+def read_triples(path: Path) -> list[ox.Triple]:
+    """The distinct triples of an RDF file (its type from its suffix, optionally .gz), leaving
+    out the entailments graph: those are checked where they come from, in what is asserted."""
     suffix = Path(path.name.removesuffix(".gz")).suffix
     fmt = by_extension(suffix.removeprefix("."))
     if fmt is None:
@@ -208,16 +210,13 @@ def _parse(path: Path) -> Graph:
         data = path.read_bytes()
         if path.name.endswith(".gz"):
             data = gzip.decompress(data)
-    except OSError as error:
-        raise ReleaseError(f"{path}: cannot read: {error.strerror or error}") from None
-    dataset = Dataset(default_union=True)
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raise ReleaseError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     try:
-        dataset.parse(data=data, format=fmt.rdflib)
-    except Exception as error:  # rdflib raises many parser-specific types
+        quads = list(ox.parse(data, format=fmt.ox, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, ValueError) as error:
         raise ReleaseError(f"{path}: not valid {fmt.name}: {error}") from None
-    union = Graph()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        # The entailments are checked where they come from: in what the articles assert.
-        if not str(g).endswith("/graph/inferred"):
-            union.add((s, p, o))
-    return union
+    return list(dict.fromkeys(
+        ox.Triple(q.subject, q.predicate, q.object) for q in quads
+        if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.endswith("/graph/inferred"))
+    ))

@@ -17,17 +17,6 @@ from rdflib.term import Node
 from .formats import RdfFormat
 
 
-def union_graph(dataset: Dataset, *, without: frozenset[str] = frozenset()) -> Graph:
-    """The union of the dataset's graphs, leaving out the graphs named in ``without``."""
-    union = Graph()
-    for prefix, namespace in dataset.namespaces():
-        union.bind(prefix, namespace, override=True, replace=True)
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        if str(g) not in without:
-            union.add((s, p, o))
-    return union
-
-
 def _term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
@@ -42,6 +31,9 @@ def _term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -49,7 +41,21 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)  # rdflib tells a plain literal from an xsd:string one; RDF 1.1 does not
     return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_triples(graph: Graph) -> list[ox.Triple]:
+    return [ox.Triple(_term(s), _term(p), _term(o)) for s, p, o in graph]  # type: ignore[arg-type]
+
+
+def to_graph(*sources: Iterable[ox.Triple]) -> Graph:
+    graph = Graph()
+    for triples in sources:
+        for t in triples:
+            graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
+    return graph
 
 
 def to_quads(dataset: Dataset) -> set[ox.Quad]:

@@ -28,11 +28,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from conflict_ld.serialize import from_ox, to_triples
+from conflict_ld.shacl.engine import compile_shapes, evaluate
+from conflict_ld.shacl.model import load_shapes
+from conflict_ld.validate import validation_store
 from tests.conftest import ROOT
 
 SHAPES_FILE = ROOT / "shapes" / "shapes.ttl"
@@ -144,6 +149,35 @@ def run_pyshacl(data: Graph) -> Report:
     return Report(conforms=bool(conforms), results=frozenset(results))
 
 
+def run_oxigraph(data: Graph) -> Report:
+    """Our engine (the shapes compiled to SPARQL, in Oxigraph) on data + ontology."""
+    store = validation_store(to_triples(with_ontology(data)))
+    results = frozenset(
+        Result(focus=r.focus.value if isinstance(r.focus, ox.NamedNode) else _n3(r.focus), shape=r.shape,
+               severity=r.severity, path=r.path, component=r.component,
+               value=r.value.value if isinstance(r.value, ox.NamedNode | ox.Literal) else
+               (str(r.value) if r.value is not None else None))
+        for r in evaluate(store, compile_shapes(load_shapes(shapes_graph())))
+    )
+    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
+
+
+def _n3(term: object) -> str:
+    return from_ox(term).n3()  # type: ignore[arg-type]
+
+
+ENGINES = {"pyshacl": run_pyshacl, "oxigraph": run_oxigraph}
+
+
+def comparable(report: Report) -> set[tuple[str, str, str, str, str, str]]:
+    """Everything both engines must report alike: blank value nodes have no shared names."""
+    def value(r: Result) -> str:
+        blank = r.focus.startswith("_:") or (r.value or "").startswith("_:")
+        return "" if r.value is None or blank else r.value
+
+    return {(r.focus, r.shape, r.severity, r.path or "", r.component, value(r)) for r in report.results}
+
+
 def example_files(shape: str, kind: str) -> tuple[Path, ...]:
     path = EXAMPLES / f"{shape}.{kind}.ttl"
     assert path.is_file(), f"shape cldsh:{shape} has no {kind} example: write {path.relative_to(ROOT)}"
@@ -151,11 +185,11 @@ def example_files(shape: str, kind: str) -> tuple[Path, ...]:
 
 
 @functools.cache
-def validate_files(files: tuple[Path, ...]) -> Report:
+def validate_files(files: tuple[Path, ...], engine: str = "pyshacl") -> Report:
     data = Graph()
     for file in files:
         data.parse(file, format="turtle")
-    return run_pyshacl(data)
+    return ENGINES[engine](data)
 
 
 def expected_focus(path: Path) -> list[str]:
@@ -250,23 +284,35 @@ def test_context_conforms() -> None:
     assert report.results == frozenset()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("shape", SHAPE_NAMES)
-def test_conforming_example(shape: str) -> None:
-    report = validate_files(example_files(shape, "ok"))
+def test_conforming_example(shape: str, engine: str) -> None:
+    report = validate_files(example_files(shape, "ok"), engine)
     assert report.by(shape) == set(), f"cldsh:{shape} reports its conforming example"
     violations = sorted((r.focus, r.shape, r.path) for r in report.results if r.severity == "Violation")
     assert report.conforms and not violations, violations
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("shape", SHAPE_NAMES)
-def test_violating_example(shape: str) -> None:
+def test_violating_example(shape: str, engine: str) -> None:
     files = example_files(shape, "bad")
     focus = expected_focus(files[-1])
     assert focus, f"{files[-1].name} names no '# focus:' node"
-    reported = validate_files(files).by(shape)
+    reported = validate_files(files, engine).by(shape)
     missed = set(focus) - {r.focus for r in reported}
     assert not missed, f"cldsh:{shape} does not report {sorted(missed)}"
     assert {r.severity for r in reported} == {severity_of(shape)}
+
+
+@pytest.mark.parametrize("kind", ["ok", "bad"])
+@pytest.mark.parametrize("shape", SHAPE_NAMES)
+def test_engines_agree_on_example(shape: str, kind: str) -> None:
+    """The compiled engine reports exactly what pySHACL reports: focus, shape, severity, path,
+    constraint component and value, result for result."""
+    files = example_files(shape, kind)
+    ours, reference = validate_files(files, "oxigraph"), validate_files(files, "pyshacl")
+    assert comparable(ours) == comparable(reference), sorted(comparable(ours) ^ comparable(reference))
 
 
 # ---------------------------------------------------------------------------
@@ -283,6 +329,10 @@ def seed_union(default_build: Path) -> Graph:
 @pytest.fixture(scope="module")
 def seed_report(seed_union: Graph) -> Report:
     return run_pyshacl(seed_union)
+
+
+def test_engines_agree_on_the_seed_build(seed_union: Graph, seed_report: Report) -> None:
+    assert comparable(run_oxigraph(seed_union)) == comparable(seed_report)
 
 
 def test_seed_build_conforms(seed_report: Report) -> None:
@@ -310,9 +360,9 @@ def _pick(candidates: Iterable[object], used: set[URIRef]) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def mutated(seed_union: Graph) -> tuple[dict[str, Mutation], Report]:
+def mutated_graph(seed_union: Graph) -> tuple[dict[str, Mutation], Graph]:
     """Six mutations of the real seed build, each on its own node, validated together (one run
-    of pyshacl instead of six)."""
+    of each engine instead of six)."""
     g = Graph()
     for triple in seed_union:
         g.add(triple)
@@ -349,7 +399,24 @@ def mutated(seed_union: Graph) -> tuple[dict[str, Mutation], Report]:
         if isinstance(label, Literal) and label.language == "en":
             g.remove((entity, RDFS.label, label))
     expected["no English label"] = Mutation(entity, "EntityShape", RDFS.label)
-    return expected, run_pyshacl(g)
+    return expected, g
+
+
+@pytest.fixture(scope="module", params=list(ENGINES))
+def mutated(request: pytest.FixtureRequest,
+            mutated_graph: tuple[dict[str, Mutation], Graph]) -> tuple[dict[str, Mutation], Report]:
+    expected, graph = mutated_graph
+    return expected, _reports(graph)[request.param]
+
+
+@functools.cache
+def _reports(graph: Graph) -> dict[str, Report]:
+    return {name: run(graph) for name, run in ENGINES.items()}
+
+
+def test_engines_agree_on_the_mutated_build(mutated_graph: tuple[dict[str, Mutation], Graph]) -> None:
+    reports = _reports(mutated_graph[1])
+    assert comparable(reports["oxigraph"]) == comparable(reports["pyshacl"])
 
 
 MUTATIONS = ["date without datatype", "end before start", "leader is a place", "no source", "literal subject",
