@@ -10,22 +10,22 @@ import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from conflict_ld.mapping.graph import Article, MappingResult, map_articles
 from conflict_ld.mapping.parse import parse_article
 from conflict_ld.mapping.record import ArticleError
 from conflict_ld.mapping.tables import Tables
 
-from .reasoning import materialise
+from .reasoning import entailments
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
-from .serialize import from_ox, serialize, sorted_quads, to_quads, union_triples
+from .serialize import serialize, sorted_quads, to_quads, union_triples
 from .validate import Finding, validate, validation_store, violations
 from .vocabulary import ontology_graph, vocabulary
 
@@ -121,18 +121,16 @@ class ValidationFailed(Exception):
         self.findings = findings
 
 
-def add_entailments(dataset: Dataset, *, base_uri: str) -> int:
-    """Materialise the OWL-RL entailments into the graph ``{base}graph/inferred``."""
-    store = ox.Store()
-    store.bulk_extend(to_quads(dataset))
-    inferred = f"{base_uri}graph/{INFERRED_GRAPH}"
-    count = materialise(store, ontology=f"{base_uri}graph/{ONTOLOGY_GRAPH}", inferred=inferred)
-    graph = dataset.graph(URIRef(inferred))
-    graph.addN(
-        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), graph)
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(inferred))
+def add_entailments(asserted: set[ox.Quad], *, base_uri: str) -> list[ox.Quad]:
+    """Every quad of the release: the asserted ones and the OWL-RL entailments of the data
+    (every graph but the ontology's) in the graph ``{base}graph/inferred``, in one order."""
+    ontology = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
+    inferred = ox.NamedNode(f"{base_uri}graph/{INFERRED_GRAPH}")
+    entailed = entailments(
+        {ox.Triple(q.subject, q.predicate, q.object) for q in asserted if q.graph_name != ontology},
+        [ox.Triple(q.subject, q.predicate, q.object) for q in asserted if q.graph_name == ontology],
     )
-    return count
+    return sorted_quads(asserted.union(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in entailed))
 
 
 def shapes_graph() -> Graph:
@@ -144,22 +142,22 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     or on a SHACL violation, the published releases are left as they were."""
     result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
     progress("reasoning: OWL-RL entailments")
-    inferred = add_entailments(result.dataset, base_uri=base_uri)
-    quads = sorted_quads(result.dataset)
+    quads = add_entailments(to_quads(result.dataset), base_uri=base_uri)
     triples = union_triples(quads)
     progress("validating: SHACL shapes")
     # What the articles assert is checked, not the entailments: a domain or range would
     # otherwise supply the very type a shape checks for (a "leader" of a state would become
     # an organisation by the domain of cld:ledBy).
-    inferred_graph = f"{base_uri}graph/{INFERRED_GRAPH}"
+    inferred_graph = ox.NamedNode(f"{base_uri}graph/{INFERRED_GRAPH}")
     asserted = validation_store(ox.Triple(q.subject, q.predicate, q.object) for q in quads
-                                if q.graph_name.value != inferred_graph)
+                                if q.graph_name != inferred_graph)
     findings = validate(asserted, shapes=shapes_graph(), cld=prefixes()["cld"])
     del asserted
     if violations(findings):
         raise ValidationFailed(violations(findings))
-    report = {"base_uri": base_uri, **build_report(result, triples=len(triples)),
-              "inferred_triples": inferred, "validation": validation_summary(findings)}
+    graphs = Counter(q.graph_name.value for q in quads)
+    report = {"base_uri": base_uri, **build_report(result, triples=len(triples), graphs=graphs),
+              "inferred_triples": graphs[inferred_graph.value], "validation": validation_summary(findings)}
     files: dict[str, bytes] = {}
     for dist in DISTRIBUTIONS:
         progress(f"serialising {dist.file_name}")
@@ -193,8 +191,7 @@ def validation_summary(findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def build_report(result: MappingResult, *, triples: int) -> dict[str, Any]:
-    ds: Dataset = result.dataset
+def build_report(result: MappingResult, *, triples: int, graphs: Mapping[str, int]) -> dict[str, Any]:
     by_class: Counter[str] = Counter()
     by_source: dict[str, Counter[str]] = defaultdict(Counter)
     nodes: dict[str, set[str]] = defaultdict(set)
@@ -210,7 +207,6 @@ def build_report(result: MappingResult, *, triples: int) -> dict[str, Any]:
     for relation, keys in nodes.items():
         by_class[relation] = len(keys)
     entities = Counter(e.cls for e in result.entities.values())
-    graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
     return {
         "triples": triples,
         "quads": sum(graphs.values()),

@@ -9,6 +9,8 @@ named graph of their own, so asserted and inferred triples stay apart in every d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 _PREFIXES = """
@@ -16,53 +18,57 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
-# Each rule reads asserted data (every graph but the ontology's), what earlier rounds
-# inferred, and the ontology; it writes only triples no graph holds yet.
+# The store the rules run in: the asserted triples (a set) in the default graph, the ontology
+# and what earlier rounds inferred in named graphs of their own. A rule reads data and what is
+# inferred, and writes only triples no graph holds yet; scanning three graphs rather than every
+# source graph keeps each round linear in the data.
+ONTOLOGY = "urn:x-conflict-ld:ontology"
+INFERRED = "urn:x-conflict-ld:inferred"
+_DATA = "{ %s } UNION { GRAPH <" + INFERRED + "> { %s } }"
+_NEW = ("FILTER NOT EXISTS { %s } FILTER NOT EXISTS { GRAPH <" + INFERRED + "> { %s } } "
+        "FILTER NOT EXISTS { GRAPH <" + ONTOLOGY + "> { %s } }")
+
+
+def _rule(head: str, body: str, extra: str, new: str) -> str:
+    return (f"INSERT {{ GRAPH <{INFERRED}> {{ {head} }} }} WHERE {{ {_DATA % (body, body)} "
+            f"GRAPH <{ONTOLOGY}> {{ {extra} }} {_NEW % (new, new, new)} }}")
+
+
 _RULES = (
     # rdfs9 / cax-sco: instances of a class are instances of its super-classes.
-    """INSERT { GRAPH <{inferred}> { ?x a ?super } }
-    WHERE { GRAPH ?g { ?x a ?class } FILTER(?g != <{ontology}>)
-            GRAPH <{ontology}> { ?class rdfs:subClassOf ?super } FILTER(isIRI(?super))
-            FILTER NOT EXISTS { GRAPH ?h { ?x a ?super } } }""",
+    _rule("?x a ?super", "?x a ?class", "?class rdfs:subClassOf ?super FILTER(isIRI(?super))", "?x a ?super"),
     # rdfs7 / prp-spo1: a statement with a property holds with its super-properties.
-    """INSERT { GRAPH <{inferred}> { ?s ?super ?o } }
-    WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <{ontology}>)
-            GRAPH <{ontology}> { ?p rdfs:subPropertyOf ?super } FILTER(isIRI(?super))
-            FILTER NOT EXISTS { GRAPH ?h { ?s ?super ?o } } }""",
+    _rule("?s ?super ?o", "?s ?p ?o", "?p rdfs:subPropertyOf ?super FILTER(isIRI(?super))", "?s ?super ?o"),
     # prp-inv1 / prp-inv2: inverse properties, declared in either direction.
-    """INSERT { GRAPH <{inferred}> { ?o ?q ?s } }
-    WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <{ontology}>) FILTER(!isLiteral(?o))
-            GRAPH <{ontology}> { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }
-            FILTER NOT EXISTS { GRAPH ?h { ?o ?q ?s } } }""",
+    _rule("?o ?q ?s", "?s ?p ?o FILTER(!isLiteral(?o))",
+          "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }", "?o ?q ?s"),
     # prp-symp: symmetric properties.
-    """INSERT { GRAPH <{inferred}> { ?o ?p ?s } }
-    WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <{ontology}>) FILTER(!isLiteral(?o))
-            GRAPH <{ontology}> { ?p a owl:SymmetricProperty }
-            FILTER NOT EXISTS { GRAPH ?h { ?o ?p ?s } } }""",
+    _rule("?o ?p ?s", "?s ?p ?o FILTER(!isLiteral(?o))", "?p a owl:SymmetricProperty", "?o ?p ?s"),
     # prp-dom: the subject of a property is an instance of its domain.
-    """INSERT { GRAPH <{inferred}> { ?s a ?class } }
-    WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <{ontology}>)
-            GRAPH <{ontology}> { ?p rdfs:domain ?class } FILTER(isIRI(?class))
-            FILTER NOT EXISTS { GRAPH ?h { ?s a ?class } } }""",
+    _rule("?s a ?class", "?s ?p ?o", "?p rdfs:domain ?class FILTER(isIRI(?class))", "?s a ?class"),
     # prp-rng: a resource object of a property is an instance of its range (literal ranges
     # are datatypes, which OWL-RL does not turn into types of the literal).
-    """INSERT { GRAPH <{inferred}> { ?o a ?class } }
-    WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <{ontology}>) FILTER(!isLiteral(?o))
-            GRAPH <{ontology}> { ?p rdfs:range ?class } FILTER(isIRI(?class))
-            FILTER NOT EXISTS { GRAPH ?h { ?o a ?class } } }""",
+    _rule("?o a ?class", "?s ?p ?o FILTER(!isLiteral(?o))", "?p rdfs:range ?class FILTER(isIRI(?class))",
+          "?o a ?class"),
 )
 
 
-def materialise(store: ox.Store, *, ontology: str, inferred: str, max_rounds: int = 50) -> int:
-    """Run the rules to a fixpoint; return how many triples the inferred graph holds."""
-    graph = ox.NamedNode(inferred)
-    rules = [_PREFIXES + r.replace("{inferred}", inferred).replace("{ontology}", ontology) for r in _RULES]
+def entailments(data: Iterable[ox.Triple], ontology: Iterable[ox.Triple], *,
+                max_rounds: int = 50) -> list[ox.Triple]:
+    """What the rules entail from ``data`` and ``ontology`` and neither states, run to a
+    fixpoint, in a stable order."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY)) for t in ontology)
+    graph = ox.NamedNode(INFERRED)
     size = -1
     for _ in range(max_rounds):
-        for rule in rules:
-            store.update(rule)
+        for rule in _RULES:
+            store.update(_PREFIXES + rule)
         now = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         if now == size:
-            return now
+            return sorted((ox.Triple(q.subject, q.predicate, q.object)
+                           for q in store.quads_for_pattern(None, None, None, graph)),
+                          key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
         size = now
     raise RuntimeError(f"entailment did not reach a fixpoint in {max_rounds} rounds")

@@ -67,9 +67,9 @@ def to_quads(dataset: Dataset) -> set[ox.Quad]:
     }
 
 
-def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
-    """Every quad of the dataset's named graphs, in one total order."""
-    return sorted(to_quads(dataset),
+def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Quads in one total order: graph, subject, predicate, object."""
+    return sorted(quads,
                   key=lambda q: (q.graph_name.value, str(q.subject), q.predicate.value, str(q.object)))
 
 
