@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from conflict_ld.mapping.graph import Article, MappingResult, map_articles
 from conflict_ld.mapping.parse import parse_article
@@ -25,7 +25,7 @@ from conflict_ld.mapping.tables import Tables
 from .reasoning import entailments
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
-from .serialize import serialize, sorted_quads, to_quads, union_triples
+from .serialize import serialize, sorted_quads, to_triples, union_triples
 from .validate import Finding, validate, validation_store, violations
 from .vocabulary import ontology_graph, vocabulary
 
@@ -107,9 +107,8 @@ def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[Mappi
     progress(f"mapping {len(articles)} articles")
     result = map_articles(articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology),
                           prose=load_prose())
-    graph = result.dataset.graph(URIRef(f"{base_uri}graph/{ONTOLOGY_GRAPH}"))
-    for triple in ontology:
-        graph.add(triple)
+    graph = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
+    result.quads.update(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
     return result, ontology
 
 
@@ -142,7 +141,7 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     or on a SHACL violation, the published releases are left as they were."""
     result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
     progress("reasoning: OWL-RL entailments")
-    quads = add_entailments(to_quads(result.dataset), base_uri=base_uri)
+    quads = add_entailments(result.quads, base_uri=base_uri)
     triples = union_triples(quads)
     progress("validating: SHACL shapes")
     # What the articles assert is checked, not the entailments: a domain or range would

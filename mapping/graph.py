@@ -1,4 +1,4 @@
-"""Facts and entities to RDF: one named graph per source, one for resolved entities.
+"""Facts and entities to RDF quads: one named graph per source, one for resolved entities.
 
 Every IRI is minted here from the base and from content, so the same input always gives
 the same IRIs: entities from their label, relation nodes from a hash of what they state,
@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
-from rdflib.graph import Graph
+import pyoxigraph as ox
 
 from .dates import DateValue, Period
 from .facts import Fact
@@ -27,8 +26,8 @@ from .record import ArticleRecord
 from .resolve import Dropped, Entity, Resolver
 from .tables import Tables
 
-CC_BY_SA_4 = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
-_DATATYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+CC_BY_SA_4 = ox.NamedNode("https://creativecommons.org/licenses/by-sa/4.0/")
+_DATATYPES = {"year": "gYear", "month": "gYearMonth", "day": "date"}  # date precision -> xsd type
 
 
 @dataclass(frozen=True)
@@ -44,39 +43,37 @@ class Article:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """Every IRI the mapping mints, from the base and the prefixes table."""
+
     base: str  # e.g. "http://localhost:8080/"
     prefixes: Mapping[str, str]
     shortcuts: Mapping[str, str]  # relation class local name -> shortcut property local name
 
-    @property
-    def cld(self) -> Namespace:
-        return Namespace(self.prefixes["cld"])
+    def term(self, prefix: str, local: str) -> ox.NamedNode:
+        return ox.NamedNode(self.prefixes[prefix] + local)
 
-    def ns(self, prefix: str) -> Namespace:
-        return Namespace(self.prefixes[prefix])
+    def entity(self, key: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}resource/{key}")
 
-    def entity(self, key: str) -> URIRef:
-        return URIRef(f"{self.base}resource/{key}")
+    def source(self, source_id: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}source/{source_id}")
 
-    def source(self, source_id: str) -> URIRef:
-        return URIRef(f"{self.base}source/{source_id}")
+    def reference(self, source_id: str, number: int) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}source/{source_id}/reference/{number}")
 
-    def reference(self, source_id: str, number: int) -> URIRef:
-        return URIRef(f"{self.base}source/{source_id}/reference/{number}")
+    def graph(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}graph/{name}")
 
-    def graph(self, name: str) -> URIRef:
-        return URIRef(f"{self.base}graph/{name}")
+    def relation(self, relation: str, digest: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}relation/{relation}_{digest}")
 
-    def relation(self, relation: str, digest: str) -> URIRef:
-        return URIRef(f"{self.base}relation/{relation}_{digest}")
-
-    def attestation(self, digest: str) -> URIRef:
-        return URIRef(f"{self.base}attestation/{digest}")
+    def attestation(self, digest: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}attestation/{digest}")
 
 
 @dataclass
 class MappingResult:
-    dataset: Dataset
+    quads: set[ox.Quad]  # one named graph per source, and one of the resolved entities
     entities: dict[str, Entity]
     facts: list[Fact]
     dropped: list[Dropped]
@@ -117,28 +114,20 @@ def map_articles(
             facts.extend(sentences.facts(article.record))
         if mapper.unmapped_labels:
             unmapped[article.source_id] = mapper.unmapped_labels
-    dataset = Dataset(default_union=True)
-    _bind(dataset, vocab)
-    emitter = _Emitter(dataset=dataset, vocab=vocab, articles={a.source_id: a for a in articles})
+    emitter = _Emitter(vocab=vocab, articles={a.source_id: a for a in articles})
     emitter.entities(resolver.entities.values())
     for article in sorted(articles, key=lambda a: a.source_id):
         emitter.source(article, subject=subjects[article.source_id])
     emitter.facts(facts)
     return MappingResult(
-        dataset=dataset,
+        quads=emitter.quads,
         entities=resolver.entities,
         facts=facts,
         dropped=dropped,
         unmapped_labels=unmapped,
         subjects=subjects,
-        sources={a.source_id: str(vocab.source(a.source_id)) for a in articles},
+        sources={a.source_id: vocab.source(a.source_id).value for a in articles},
     )
-
-
-def _bind(dataset: Dataset, vocab: Vocabulary) -> None:
-    for prefix, iri in vocab.prefixes.items():
-        dataset.bind(prefix, Namespace(iri), override=True, replace=True)
-    dataset.bind("res", Namespace(f"{vocab.base}resource/"), override=True, replace=True)
 
 
 def digest(*parts: object) -> str:
@@ -155,66 +144,91 @@ def _jsonable(value: object) -> object:
     raise TypeError(f"cannot hash {type(value).__name__}")
 
 
-class _Emitter:
-    def __init__(self, *, dataset: Dataset, vocab: Vocabulary, articles: Mapping[str, Article]) -> None:
-        self.ds = dataset
-        self.v = vocab
-        self.cld = vocab.cld
-        self.articles = articles
-        self.prov = vocab.ns("prov")
-        self.skos = vocab.ns("skos")
-        self.dct = vocab.ns("dct")
-        self.schema = vocab.ns("schema")
+def _string(text: str) -> ox.Literal:
+    return ox.Literal(text)
 
-    def _graph(self, name: str) -> Graph:
-        return self.ds.graph(self.v.graph(name))
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+class _Emitter:
+    """Writes the quads: Oxigraph terms straight away, since every later stage (reasoning,
+    validation, serialisation) runs in Oxigraph."""
+
+    def __init__(self, *, vocab: Vocabulary, articles: Mapping[str, Article]) -> None:
+        self.quads: set[ox.Quad] = set()
+        self.v = vocab
+        self.articles = articles
+        self._graphs: dict[str, ox.NamedNode] = {}
+        self._terms: dict[tuple[str, str], ox.NamedNode] = {}
+
+    def add(self, graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode,
+            o: ox.NamedNode | ox.Literal) -> None:
+        self.quads.add(ox.Quad(s, p, o, graph))
+
+    def _graph(self, name: str) -> ox.NamedNode:
+        if name not in self._graphs:
+            self._graphs[name] = self.v.graph(name)
+        return self._graphs[name]
+
+    def t(self, prefix: str, local: str) -> ox.NamedNode:
+        key = (prefix, local)
+        if key not in self._terms:
+            self._terms[key] = self.v.term(prefix, local)
+        return self._terms[key]
+
+    def _integer(self, number: int) -> ox.Literal:
+        return ox.Literal(str(number), datatype=self.t("xsd", "integer"))
 
     def entities(self, entities: Iterable[Entity]) -> None:
         g = self._graph(ENTITIES_GRAPH)
+        add, t = self.add, self.t
         for entity in entities:
             iri = self.v.entity(entity.key)
-            g.add((iri, RDF.type, self.cld[entity.cls]))
-            g.add((iri, RDFS.label, Literal(entity.label, lang="en")))
-            g.add((iri, self.skos.prefLabel, Literal(entity.label, lang="en")))
+            add(g, iri, t("rdf", "type"), t("cld", entity.cls))
+            add(g, iri, t("rdfs", "label"), _en(entity.label))
+            add(g, iri, t("skos", "prefLabel"), _en(entity.label))
             for alias in entity.aliases:
-                g.add((iri, self.skos.altLabel, Literal(alias, lang="en")))
+                add(g, iri, t("skos", "altLabel"), _en(alias))
             arabic = entity.arabic or next(
                 (n for sid in sorted(entity.native) for n in sorted(entity.native[sid])), None
             )
             if arabic:
-                g.add((iri, RDFS.label, Literal(arabic, lang="ar")))
+                add(g, iri, t("rdfs", "label"), ox.Literal(arabic, language="ar"))
             for source_id, forms in entity.surface.items():
                 sg = self._graph(source_id)
                 for form in forms:
                     if form != entity.label:
-                        sg.add((iri, self.skos.altLabel, Literal(form, lang="en")))
+                        add(sg, iri, t("skos", "altLabel"), _en(form))
             for source_id, forms in entity.native.items():
                 sg = self._graph(source_id)
                 for form in forms:
-                    sg.add((iri, self.skos.altLabel, Literal(form, lang="ar")))
+                    add(sg, iri, t("skos", "altLabel"), ox.Literal(form, language="ar"))
 
     def source(self, article: Article, *, subject: str) -> None:
         g = self._graph(article.source_id)
+        add, t = self.add, self.t
         iri = self.v.source(article.source_id)
         record = article.record
-        g.add((iri, RDF.type, self.cld.Source))
-        g.add((iri, RDFS.label, Literal(f"{record.title} ({article.file_name})", lang="en")))
-        g.add((iri, self.dct.title, Literal(record.title)))
-        g.add((iri, self.cld.fileName, Literal(article.file_name)))
-        g.add((iri, self.cld.sha256, Literal(article.sha256)))
-        g.add((iri, self.cld.rendering, Literal(record.rendering)))
-        g.add((iri, self.dct.license, CC_BY_SA_4))
-        g.add((iri, self.cld.about, self.v.entity(subject)))
+        add(g, iri, t("rdf", "type"), t("cld", "Source"))
+        add(g, iri, t("rdfs", "label"), _en(f"{record.title} ({article.file_name})"))
+        add(g, iri, t("dct", "title"), _string(record.title))
+        add(g, iri, t("cld", "fileName"), _string(article.file_name))
+        add(g, iri, t("cld", "sha256"), _string(article.sha256))
+        add(g, iri, t("cld", "rendering"), _string(record.rendering))
+        add(g, iri, t("dct", "license"), CC_BY_SA_4)
+        add(g, iri, t("cld", "about"), self.v.entity(subject))
         if article.url:
-            g.add((iri, self.schema.url, Literal(article.url, datatype=XSD.anyURI)))
+            add(g, iri, t("schema", "url"), ox.Literal(article.url, datatype=t("xsd", "anyURI")))
         for ref in record.references:
             r = self.v.reference(article.source_id, ref.number)
-            g.add((r, RDF.type, self.cld.Reference))
-            g.add((r, RDFS.label, Literal(f"[{ref.number}] {ref.text}")))
-            g.add((r, self.cld.referenceNumber, Literal(ref.number)))
-            g.add((r, self.dct.bibliographicCitation, Literal(ref.text)))
-            g.add((r, self.dct.isReferencedBy, iri))
-            g.add((r, self.cld.line, Literal(ref.line)))
+            add(g, r, t("rdf", "type"), t("cld", "Reference"))
+            add(g, r, t("rdfs", "label"), _string(f"[{ref.number}] {ref.text}"))
+            add(g, r, t("cld", "referenceNumber"), self._integer(ref.number))
+            add(g, r, t("dct", "bibliographicCitation"), _string(ref.text))
+            add(g, r, t("dct", "isReferencedBy"), iri)
+            add(g, r, t("cld", "line"), self._integer(ref.line))
 
     def facts(self, facts: Sequence[Fact]) -> None:
         groups: dict[tuple[object, ...], list[Fact]] = defaultdict(list)
@@ -224,6 +238,7 @@ class _Emitter:
             self._relation(key, group)
 
     def _relation(self, key: tuple[object, ...], group: list[Fact]) -> None:
+        add, t = self.add, self.t
         first = group[0]
         node = self.v.relation(first.relation, digest(*key))
         for fact in group:
@@ -231,76 +246,68 @@ class _Emitter:
             g = self._graph(source_id)
             src = self.v.source(source_id)
             subject = self.v.entity(fact.subject)
-            g.add((node, RDF.type, self.cld[fact.relation]))
-            g.add((node, self.cld.subject, subject))
+            add(g, node, t("rdf", "type"), t("cld", fact.relation))
+            add(g, node, t("cld", "subject"), subject)
             if fact.object:
-                g.add((node, self.cld.object, self.v.entity(fact.object)))
+                add(g, node, t("cld", "object"), self.v.entity(fact.object))
             self._period(g, node, fact.period)
             if fact.quantity is not None:
-                for prop, number in (
-                    (self.cld.quantity, fact.quantity.value),
-                    (self.cld.minQuantity, fact.quantity.minimum),
-                    (self.cld.maxQuantity, fact.quantity.maximum),
-                ):
+                q = fact.quantity
+                for prop, number in (("quantity", q.value), ("minQuantity", q.minimum),
+                                     ("maxQuantity", q.maximum)):
                     if number is not None:
-                        g.add((node, prop, Literal(number)))
+                        add(g, node, t("cld", prop), self._integer(number))
             for status in fact.statuses:
-                g.add((node, self.cld.status, self.cld[status]))
+                add(g, node, t("cld", "status"), t("cld", status))
             for agent in fact.disputed_by:
-                g.add((node, self.cld.disputedBy, self.v.entity(agent)))
-            if fact.role:
-                g.add((node, self.cld.role, Literal(fact.role)))
-            if fact.qualifier:
-                g.add((node, self.cld.qualifier, Literal(fact.qualifier)))
-            if fact.former_name:
-                g.add((node, self.cld.formerName, Literal(fact.former_name)))
-            if fact.new_name:
-                g.add((node, self.cld.newName, Literal(fact.new_name)))
-            g.add((node, self.prov.wasDerivedFrom, src))
+                add(g, node, t("cld", "disputedBy"), self.v.entity(agent))
+            for prop, text in (("role", fact.role), ("qualifier", fact.qualifier),
+                               ("formerName", fact.former_name), ("newName", fact.new_name)):
+                if text:
+                    add(g, node, t("cld", prop), _string(text))
+            add(g, node, t("prov", "wasDerivedFrom"), src)
             att = fact.attestation
-            att_iri = self.v.attestation(digest(str(node), source_id, att.line, att.field or ""))
-            g.add((node, self.prov.qualifiedDerivation, att_iri))
-            g.add((att_iri, RDF.type, self.cld.Attestation))
-            g.add((att_iri, self.prov.entity, src))
-            g.add((att_iri, self.cld.evidence, Literal(att.evidence)))
-            g.add((att_iri, self.cld.line, Literal(att.line)))
-            g.add((att_iri, self.cld.section, Literal(att.section)))
+            att_iri = self.v.attestation(digest(node.value, source_id, att.line, att.field or ""))
+            add(g, node, t("prov", "qualifiedDerivation"), att_iri)
+            add(g, att_iri, t("rdf", "type"), t("cld", "Attestation"))
+            add(g, att_iri, t("prov", "entity"), src)
+            add(g, att_iri, t("cld", "evidence"), _string(att.evidence))
+            add(g, att_iri, t("cld", "line"), self._integer(att.line))
+            add(g, att_iri, t("cld", "section"), _string(att.section))
             if att.field:
-                g.add((att_iri, self.cld.field, Literal(att.field)))
+                add(g, att_iri, t("cld", "field"), _string(att.field))
             known_refs = {r.number for r in self.articles[source_id].record.references}
             for number in att.cites:
                 if number in known_refs:
-                    g.add((att_iri, self.cld.cites, self.v.reference(source_id, number)))
+                    add(g, att_iri, t("cld", "cites"), self.v.reference(source_id, number))
             shortcut = self.v.shortcuts.get(fact.relation)
             if shortcut and fact.object and "Denied" not in fact.statuses:
-                g.add((subject, self.cld[shortcut], self.v.entity(fact.object)))
+                add(g, subject, t("cld", shortcut), self.v.entity(fact.object))
 
-    def _period(self, g: Graph, node: URIRef, period: Period | None) -> None:
+    def _period(self, g: ox.NamedNode, node: ox.NamedNode, period: Period | None) -> None:
         if period is None:
             return
-        cld = self.cld
         if period.instant and period.start is not None:
-            self._literal(g, node, cld.date, period.start)
-            self._bounds(g, node, cld.earliestStart, cld.latestStart, period.start)
-            self._bounds(g, node, cld.earliestEnd, cld.latestEnd, period.start)
+            self._literal(g, node, "date", period.start)
+            self._bounds(g, node, "earliestStart", "latestStart", period.start)
+            self._bounds(g, node, "earliestEnd", "latestEnd", period.start)
             return
         if period.start is not None:
-            self._literal(g, node, cld.startDate, period.start)
-            self._bounds(g, node, cld.earliestStart, cld.latestStart, period.start)
+            self._literal(g, node, "startDate", period.start)
+            self._bounds(g, node, "earliestStart", "latestStart", period.start)
         if period.end is not None:
-            self._literal(g, node, cld.endDate, period.end)
-            self._bounds(g, node, cld.earliestEnd, cld.latestEnd, period.end)
+            self._literal(g, node, "endDate", period.end)
+            self._bounds(g, node, "earliestEnd", "latestEnd", period.end)
         if period.ongoing:
-            g.add((node, cld.ongoing, Literal(True)))
+            self.add(g, node, self.t("cld", "ongoing"), ox.Literal("true", datatype=self.t("xsd", "boolean")))
 
-    @staticmethod
-    def _literal(g: Graph, node: URIRef, prop: URIRef, value: DateValue) -> None:
+    def _literal(self, g: ox.NamedNode, node: ox.NamedNode, prop: str, value: DateValue) -> None:
         if value.lexical and value.precision in _DATATYPES:
-            g.add((node, prop, Literal(value.lexical, datatype=_DATATYPES[value.precision])))
+            literal = ox.Literal(value.lexical, datatype=self.t("xsd", _DATATYPES[value.precision]))
+            self.add(g, node, self.t("cld", prop), literal)
 
-    @staticmethod
-    def _bounds(g: Graph, node: URIRef, low: URIRef, high: URIRef, value: DateValue) -> None:
-        if value.earliest is not None:
-            g.add((node, low, Literal(value.earliest, datatype=XSD.date)))
-        if value.latest is not None:
-            g.add((node, high, Literal(value.latest, datatype=XSD.date)))
+    def _bounds(self, g: ox.NamedNode, node: ox.NamedNode, low: str, high: str, value: DateValue) -> None:
+        for prop, day in ((low, value.earliest), (high, value.latest)):
+            if day is not None:
+                literal = ox.Literal(day.isoformat(), datatype=self.t("xsd", "date"))
+                self.add(g, node, self.t("cld", prop), literal)
