@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -60,6 +61,26 @@ def test_every_dump_parses_with_a_second_parser_and_counts_agree(default_build: 
     void = Graph().parse(folder / "void.ttl")
     triples = next(void.objects(URIRef("http://localhost:8080/dataset"), VOID.triples))
     assert triples.toPython() == counts["union.nt.gz"]
+
+
+# A third parser, independent of both rdflib and Oxigraph: Debian's rapper (raptor2-utils,
+# installed by `make test` from system-packages.txt). It reads no JSON-LD.
+RAPPER_SYNTAX = {"union.ttl": "turtle", "union.nt.gz": "ntriples", "dataset.trig": "trig",
+                 "dataset.nq.gz": "nquads"}
+
+
+@pytest.mark.parametrize("name", sorted(RAPPER_SYNTAX))
+def test_rapper_parses_every_dump_it_reads(default_build: Path, tmp_path: Path, name: str) -> None:
+    rapper = shutil.which("rapper")
+    assert rapper, "rapper is missing: `make system-packages` installs raptor2-utils"
+    folder = release(default_build)
+    plain = tmp_path / name.removesuffix(".gz")
+    plain.write_bytes(read(folder / name))
+    done = subprocess.run([rapper, "-i", RAPPER_SYNTAX[name], "-o", "nquads", str(plain)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    ours = list(ox.parse(read(folder / name), format=OX_FORMATS[name]))
+    assert len([line for line in done.stdout.splitlines() if line]) == len(ours)
 
 
 def test_void_and_dcat_describe_every_distribution(default_build: Path) -> None:
