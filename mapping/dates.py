@@ -302,7 +302,9 @@ def _select(s: str) -> list[_Hit]:
     """Non-overlapping hits in text order; invalid dates claim their span before anything
     else so that "31 February 2016" cannot come back as "February 2016"."""
     hits = []
-    for pos in range(len(s)):
+    # Every date expression holds a digit (a year or a day); none starts after the last one.
+    last_digit = next((i for i in range(len(s) - 1, -1, -1) if s[i].isdigit()), -1)
+    for pos in range(last_digit + 1):
         if s[pos].isspace():
             continue
         # Rendered infoboxes glue label and value ("Active23 January 2012", "Dates of

@@ -17,6 +17,7 @@ from .names import first_word, normalise
 from .qualifiers import interpret
 from .quantities import parse_quantity
 from .record import ArticleRecord, Sentence
+from .required_text import required_text
 from .resolve import ORGANISATION_CLASSES, Dropped, Entity, Resolver
 from .values import take_qualifiers
 
@@ -106,6 +107,8 @@ class ProseRule:
     swap: bool  # the pattern's {o} is the relation's subject and {s} its object
     members_ok: bool  # "fighters of X" may stand for X (defections, releases, strength)
     subjects: frozenset[str]  # classes the subject may have
+    required: tuple[str, ...] = ()  # text every match of ``regex`` contains
+    carry_required: tuple[str, ...] = ()  # ... and of ``carry_regex``
 
 
 def load_rules(text: str) -> tuple[ProseRule, ...]:
@@ -147,6 +150,8 @@ def load_rules(text: str) -> tuple[ProseRule, ...]:
                 swap=bool(row.get("swap", False)),
                 members_ok=bool(row.get("members_ok", False)),
                 subjects=frozenset(row.get("subjects", ORGANISATION_CLASSES)),
+                required=required_text(regex),
+                carry_required=required_text(carry) if carry is not None else (),
             )
         )
     return tuple(rules)
@@ -288,13 +293,17 @@ class ProseMapper:
     def _matches(
         self, rule: ProseRule, template: Template, context: _Context
     ) -> Iterable[tuple[re.Match[str], bool]]:
+        text = template.text
         found = False
-        for match in rule.regex.finditer(template.text):
-            found = True
-            yield match, False
+        if all(part in text for part in rule.required):
+            for match in rule.regex.finditer(text):
+                found = True
+                yield match, False
         if found or rule.carry_regex is None or not context.topic:
             return
-        for match in rule.carry_regex.finditer(template.text):
+        if not all(part in text for part in rule.carry_required):
+            return
+        for match in rule.carry_regex.finditer(text):
             before = template.text[: match.start()]
             if not any(self._org(template.mentions[int(i)]) for i in _PLACEHOLDER.findall(before)):
                 yield match, True
