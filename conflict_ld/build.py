@@ -22,11 +22,11 @@ from conflict_ld.mapping.parse import parse_article
 from conflict_ld.mapping.record import ArticleError
 from conflict_ld.mapping.tables import Tables
 
-from .reasoning import entailments
+from .reasoning import materialise
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
-from .serialize import serialize, sorted_quads, to_triples, union_triples
-from .validate import Finding, validate, validation_store, violations
+from .serialize import SortedDump, to_triples
+from .validate import Finding, validate, violations
 from .vocabulary import ontology_graph, vocabulary
 
 Progress = Callable[[str], None]
@@ -120,18 +120,6 @@ class ValidationFailed(Exception):
         self.findings = findings
 
 
-def add_entailments(asserted: set[ox.Quad], *, base_uri: str) -> list[ox.Quad]:
-    """Every quad of the release: the asserted ones and the OWL-RL entailments of the data
-    (every graph but the ontology's) in the graph ``{base}graph/inferred``, in one order."""
-    ontology = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
-    inferred = ox.NamedNode(f"{base_uri}graph/{INFERRED_GRAPH}")
-    entailed = entailments(
-        {ox.Triple(q.subject, q.predicate, q.object) for q in asserted if q.graph_name != ontology},
-        [ox.Triple(q.subject, q.predicate, q.object) for q in asserted if q.graph_name == ontology],
-    )
-    return sorted_quads(asserted.union(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in entailed))
-
-
 def shapes_graph() -> Graph:
     return Graph().parse(data=read_text("conflict_ld.shapes", "shapes.ttl"), format="turtle")
 
@@ -140,23 +128,29 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
     """Map, reason, validate and publish a release of ``seeds`` under ``out``; on any error,
     or on a SHACL violation, the published releases are left as they were."""
     result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
+    ontology_graph, inferred_graph = f"{base_uri}graph/{ONTOLOGY_GRAPH}", f"{base_uri}graph/{INFERRED_GRAPH}"
+    # One store carries the release from here on: reasoning, validation and the sorted dump
+    # all run in Oxigraph, with no Python object per statement.
+    store = ox.Store()
+    store.bulk_extend(result.quads)
     progress("reasoning: OWL-RL entailments")
-    quads = add_entailments(result.quads, base_uri=base_uri)
-    triples = union_triples(quads)
+    inferred = materialise(store, ontology=ontology_graph, inferred=inferred_graph)
     progress("validating: SHACL shapes")
     # What the articles assert is checked, not the entailments: a domain or range would
     # otherwise supply the very type a shape checks for (a "leader" of a state would become
-    # an organisation by the domain of cld:ledBy).
-    inferred_graph = ox.NamedNode(f"{base_uri}graph/{INFERRED_GRAPH}")
-    asserted = validation_store(ox.Triple(q.subject, q.predicate, q.object) for q in quads
-                                if q.graph_name != inferred_graph)
-    findings = validate(asserted, shapes=shapes_graph(), cld=prefixes()["cld"])
-    del asserted
+    # an organisation by the domain of cld:ledBy). The default graph holds the asserted data
+    # (see materialise); the ontology joins it for rdfs:subClassOf.
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ontology_graph}> {{ ?s ?p ?o }} }}")
+    findings = validate(store, shapes=shapes_graph(), cld=prefixes()["cld"])
     if violations(findings):
         raise ValidationFailed(violations(findings))
-    graphs = Counter(q.graph_name.value for q in quads)
-    report = {"base_uri": base_uri, **build_report(result, triples=len(triples), graphs=graphs),
-              "inferred_triples": graphs[inferred_graph.value], "validation": validation_summary(findings)}
+    store.update("CLEAR DEFAULT")
+    progress("serialising: sorting the statements")
+    dump = SortedDump.of_store(store)
+    del store
+    counts = build_report(result, triples=len(dump.triples), graphs=dump.graph_sizes())
+    report = {"base_uri": base_uri, **counts, "inferred_triples": inferred,
+              "validation": validation_summary(findings)}
     files: dict[str, bytes] = {}
     for dist in DISTRIBUTIONS:
         progress(f"serialising {dist.file_name}")
@@ -165,7 +159,7 @@ def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) 
         elif dist.scope == "shapes":
             data = read_text("conflict_ld.shapes", "shapes.ttl").encode("utf-8")
         else:
-            data = serialize(quads if dist.scope == "dataset" else triples, dist.fmt, prefixes=prefixes())
+            data = dump.render(dist.fmt, prefixes=prefixes())
         files[dist.file_name] = gz(data) if dist.gzipped else data
     version = version_of(gzip.decompress(files["dataset.nq.gz"]))
     report = {**report, "version": version}

@@ -18,20 +18,18 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
-# The store the rules run in: the asserted triples (a set) in the default graph, the ontology
-# and what earlier rounds inferred in named graphs of their own. A rule reads data and what is
-# inferred, and writes only triples no graph holds yet; scanning three graphs rather than every
-# source graph keeps each round linear in the data.
-ONTOLOGY = "urn:x-conflict-ld:ontology"
-INFERRED = "urn:x-conflict-ld:inferred"
-_DATA = "{ %s } UNION { GRAPH <" + INFERRED + "> { %s } }"
-_NEW = ("FILTER NOT EXISTS { %s } FILTER NOT EXISTS { GRAPH <" + INFERRED + "> { %s } } "
-        "FILTER NOT EXISTS { GRAPH <" + ONTOLOGY + "> { %s } }")
+# The rules run in the release's own store. The data (every named graph but the ontology's
+# and the inferred one) is first copied into the default graph, which holds it as a set; a
+# rule reads that and what earlier rounds inferred, and writes only triples no graph holds
+# yet. Scanning three graphs rather than every source graph keeps each round linear.
+_DATA = "{ %s } UNION { GRAPH <{inferred}> { %s } }"
+_NEW = ("FILTER NOT EXISTS { %s } FILTER NOT EXISTS { GRAPH <{inferred}> { %s } } "
+        "FILTER NOT EXISTS { GRAPH <{ontology}> { %s } }")
 
 
 def _rule(head: str, body: str, extra: str, new: str) -> str:
-    return (f"INSERT {{ GRAPH <{INFERRED}> {{ {head} }} }} WHERE {{ {_DATA % (body, body)} "
-            f"GRAPH <{ONTOLOGY}> {{ {extra} }} {_NEW % (new, new, new)} }}")
+    return (f"INSERT {{ GRAPH <{{inferred}}> {{ {head} }} }} WHERE {{ {_DATA % (body, body)} "
+            f"GRAPH <{{ontology}}> {{ {extra} }} {_NEW % (new, new, new)} }}")
 
 
 _RULES = (
@@ -53,22 +51,34 @@ _RULES = (
 )
 
 
-def entailments(data: Iterable[ox.Triple], ontology: Iterable[ox.Triple], *,
-                max_rounds: int = 50) -> list[ox.Triple]:
-    """What the rules entail from ``data`` and ``ontology`` and neither states, run to a
-    fixpoint, in a stable order."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY)) for t in ontology)
-    graph = ox.NamedNode(INFERRED)
+def materialise(store: ox.Store, *, ontology: str, inferred: str, max_rounds: int = 50) -> int:
+    """Run the rules to a fixpoint over the store's named graphs; the entailments go into the
+    graph ``inferred``, and the default graph is left holding the data (as a set). Returns how
+    many triples the inferred graph holds."""
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                 f"FILTER(?g != <{ontology}> && ?g != <{inferred}>) }}")
+    rules = [_PREFIXES + r.replace("{inferred}", inferred).replace("{ontology}", ontology) for r in _RULES]
+    graph = ox.NamedNode(inferred)
     size = -1
     for _ in range(max_rounds):
-        for rule in _RULES:
-            store.update(_PREFIXES + rule)
+        for rule in rules:
+            store.update(rule)
         now = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         if now == size:
-            return sorted((ox.Triple(q.subject, q.predicate, q.object)
-                           for q in store.quads_for_pattern(None, None, None, graph)),
-                          key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+            return now
         size = now
     raise RuntimeError(f"entailment did not reach a fixpoint in {max_rounds} rounds")
+
+
+def entailments(data: Iterable[ox.Triple], ontology: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """What the rules entail from ``data`` and ``ontology`` and neither states."""
+    store = ox.Store()
+    data_graph = ox.NamedNode("urn:x-conflict-ld:data")
+    ontology_graph = ox.NamedNode("urn:x-conflict-ld:ontology")
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, data_graph) for t in data)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ontology_graph) for t in ontology)
+    inferred = "urn:x-conflict-ld:inferred"
+    materialise(store, ontology=ontology_graph.value, inferred=inferred)
+    return sorted((ox.Triple(q.subject, q.predicate, q.object)
+                   for q in store.quads_for_pattern(None, None, None, ox.NamedNode(inferred))),
+                  key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))

@@ -1,17 +1,20 @@
 """Deterministic serialisation with Oxigraph: the same dataset always gives the same bytes.
 
-Quads are sorted once (graph, subject, predicate, object); every writer gets them in that
-order, so line formats, Turtle and TriG are stable, and JSON-LD nodes are sorted by ``@id``.
-Oxigraph writes these formats many times faster than rdflib does.
+Quads are sorted once, as N-Quads lines (by graph, then by line); every writer gets them in
+that order, so line formats, Turtle and TriG are stable, and JSON-LD nodes are sorted by
+``@id``. Oxigraph writes these formats many times faster than rdflib does.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .formats import RdfFormat
@@ -58,37 +61,44 @@ def to_graph(*sources: Iterable[ox.Triple]) -> Graph:
     return graph
 
 
-def to_quads(dataset: Dataset) -> set[ox.Quad]:
-    """Every quad of the dataset's named graphs, as Oxigraph terms."""
-    return {
-        ox.Quad(_term(s), _term(p), _term(o), _term(g))  # type: ignore[arg-type]
-        for s, p, o, g in dataset.quads((None, None, None, None))
-        if g is not None and not isinstance(g, Graph)
-    }
+@dataclass(frozen=True)
+class SortedDump:
+    """A release's statements as sorted N-Quads lines (graph, then the line) and the sorted
+    N-Triples lines of their union: every dump is written from these, in this order.
+
+    The lines come straight from Oxigraph's writer, so sorting and deduplicating them is
+    string work, with no Python object per statement."""
+
+    quads: list[bytes]
+    triples: list[bytes]
+
+    @classmethod
+    def of_store(cls, store: ox.Store) -> SortedDump:
+        """Every quad in the store's named graphs (its default graph must be empty)."""
+        lines = [line for line in store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n") if line]
+        lines.sort(key=lambda line: (_graph_of(line), line))
+        triples = sorted({line[: line.rindex(b" ", 0, len(line) - 2)] + b" ." for line in lines})
+        return cls(quads=lines, triples=triples)
+
+    def graph_sizes(self) -> Counter[str]:
+        return Counter(_graph_of(line)[1:-1].decode("utf-8") for line in self.quads)
+
+    def render(self, fmt: RdfFormat, *, prefixes: Mapping[str, str]) -> bytes:
+        """The dataset (a format with graphs) or the union (a format without) in ``fmt``."""
+        lines = self.quads if fmt.graphs else self.triples
+        text = b"\n".join(lines) + b"\n" if lines else b""
+        if fmt.name in ("ntriples", "nquads"):
+            return text
+        parsed = ox.parse(text, format=ox.RdfFormat.N_QUADS if fmt.graphs else ox.RdfFormat.N_TRIPLES)
+        if fmt.name == "jsonld":
+            return _jsonld(parsed, prefixes=prefixes)
+        return _sorted_header(ox.serialize(parsed, format=fmt.ox, prefixes=dict(prefixes)))
 
 
-def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Quads in one total order: graph, subject, predicate, object."""
-    return sorted(quads,
-                  key=lambda q: (q.graph_name.value, str(q.subject), q.predicate.value, str(q.object)))
-
-
-def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    return sorted(triples, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
-
-
-def serialize(
-    items: list[ox.Quad] | list[ox.Triple], fmt: RdfFormat, *, prefixes: Mapping[str, str]
-) -> bytes:
-    """``items`` in sorted order: quads for the formats with graphs, triples for the others."""
-    if fmt.graphs != bool(items and isinstance(items[0], ox.Quad)) and items:
-        raise ValueError(f"{fmt.name} needs {'quads' if fmt.graphs else 'triples'}")
-    if fmt.name == "jsonld":
-        return _jsonld(items, prefixes=prefixes)  # type: ignore[arg-type]
-    if fmt.name in ("ntriples", "nquads"):
-        return ox.serialize(items, format=fmt.ox)
-    return _sorted_header(ox.serialize(items, format=fmt.ox, prefixes=dict(prefixes)))
+def _graph_of(line: bytes) -> bytes:
+    """The graph term of an N-Quads line of a named graph: "<s> <p> <o> <g> ."."""
+    end = len(line) - 2
+    return line[line.rindex(b" ", 0, end) + 1 : end]
 
 
 def _sorted_header(text: bytes) -> bytes:
@@ -99,19 +109,24 @@ def _sorted_header(text: bytes) -> bytes:
     return b"\n".join(sorted(lines[:count]) + lines[count:])
 
 
-def _jsonld(triples: list[ox.Triple], *, prefixes: Mapping[str, str]) -> bytes:
+def _jsonld(triples: Iterable[ox.Quad], *, prefixes: Mapping[str, str]) -> bytes:
     """JSON-LD with its context inline (a consumer offline must not need to fetch one):
     Oxigraph's expanded output, its IRIs compacted to the context's prefixes."""
     expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     context = dict(sorted(prefixes.items()))
     namespaces = sorted(((iri, prefix) for prefix, iri in context.items()), key=lambda x: -len(x[0]))
 
+    curies: dict[str, str] = {}
+
     def curie(iri: str) -> str:
-        for namespace, prefix in namespaces:
-            local = iri[len(namespace):]
-            if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-." for c in local):
-                return f"{prefix}:{local}"
-        return iri
+        if iri not in curies:
+            curies[iri] = iri
+            for namespace, prefix in namespaces:
+                local = iri[len(namespace):]
+                if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-." for c in local):
+                    curies[iri] = f"{prefix}:{local}"
+                    break
+        return curies[iri]
 
     def compact(value: object) -> object:
         if isinstance(value, list):
@@ -129,5 +144,8 @@ def _jsonld(triples: list[ox.Triple], *, prefixes: Mapping[str, str]) -> bytes:
         return value
 
     nodes = sorted((compact(n) for n in expanded), key=lambda n: str(n.get("@id", "")))  # type: ignore[union-attr]
-    document = {"@context": context, "@graph": nodes}
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    # One node a line: diffable, and written by json's C encoder (indent= would use the
+    # pure-Python one, the slowest part of a release at a million triples).
+    dump = functools.partial(json.dumps, ensure_ascii=False, sort_keys=True)
+    body = ",\n".join(dump(node) for node in nodes)
+    return f'{{"@context": {dump(context)},\n"@graph": [\n{body}\n]}}\n'.encode()
