@@ -49,30 +49,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
     from .build import shapes_graph
-    from .release import ReleaseError, read_graphs
-    from .resources import prefixes
-    from .serialize import to_graph, to_triples
-    from .validate import validate, validate_with_pyshacl, validation_store, violations
-    from .vocabulary import ontology_graph
+    from .release import ReleaseError, read_release
+    from .resources import prefixes, read_text
+    from .serialize import to_graph
+    from .validate import validate, validate_with_pyshacl, violations
 
     path = Path(args.path) if args.path else cfg.resolve(["out"], {})["out"]
+    ontology = read_text("conflict_ld.ontology", "conflict.ttl").encode("utf-8")
     try:
-        data, ontology, shapes = read_graphs(path)
+        store, shapes = read_release(path, ontology=ontology)
     except ReleaseError as error:
         print(f"conflict-ld: error: {error}", file=sys.stderr)
         return 2
-    if ontology is None:
-        ontology = to_triples(ontology_graph())
     if args.engine == "pyshacl":
-        findings = validate_with_pyshacl(to_graph(data, ontology), shapes=shapes or shapes_graph())
+        data = to_graph(q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        findings = validate_with_pyshacl(data, shapes=shapes or shapes_graph())
     else:
-        findings = validate(validation_store(data, ontology), shapes=shapes or shapes_graph(),
-                            cld=prefixes()["cld"])
+        findings = validate(store, shapes=shapes or shapes_graph(), cld=prefixes()["cld"])
     bad = violations(findings)
     _findings(bad if not args.verbose else findings, limit=None if args.verbose else 50)
     warnings = len(findings) - len(bad)
-    print(f"{len(data)} triples: {len(bad)} violations, {warnings} warnings")
+    print(f"{len(store)} triples (with the ontology): {len(bad)} violations, {warnings} warnings")
     return 1 if bad else 0
 
 
