@@ -1,9 +1,9 @@
-"""RDF formats, read from the one table ``formats.toml``."""
+"""RDF and SPARQL results formats, read from the one table ``formats.toml``."""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -18,16 +18,52 @@ class RdfFormat:
     rdflib: str
     oxigraph: str  # an ox.RdfFormat member name
     graphs: bool
+    aliases: tuple[str, ...] = field(default=())
 
     @property
     def ox(self) -> ox.RdfFormat:
         return getattr(ox.RdfFormat, self.oxigraph)
 
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+
+@dataclass(frozen=True)
+class ResultsFormat:
+    """A SPARQL 1.1 query results format (SELECT and ASK)."""
+
+    name: str
+    extension: str
+    media_type: str
+    oxigraph: str  # an ox.QueryResultsFormat member name
+    aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def ox(self) -> ox.QueryResultsFormat:
+        return getattr(ox.QueryResultsFormat, self.oxigraph)
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+
+@cache
+def _table() -> dict:
+    text = resources.files("conflict_ld").joinpath("formats.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
 
 @cache
 def formats() -> tuple[RdfFormat, ...]:
-    text = resources.files("conflict_ld").joinpath("formats.toml").read_text(encoding="utf-8")
-    return tuple(RdfFormat(**row) for row in tomllib.loads(text)["format"])
+    return tuple(RdfFormat(**{**row, "aliases": tuple(row.get("aliases", ()))})
+                 for row in _table()["format"])
+
+
+@cache
+def results_formats() -> tuple[ResultsFormat, ...]:
+    return tuple(ResultsFormat(**{**row, "aliases": tuple(row.get("aliases", ()))})
+                 for row in _table()["results"])
 
 
 def by_extension(extension: str) -> RdfFormat | None:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -39,3 +44,33 @@ def load_quads(path: Path, *, default_union: bool = True):  # -> rdflib.Dataset
     dataset = Dataset(default_union=default_union)
     dataset.parse(data=gzip.decompress(path.read_bytes()), format="nquads")
     return dataset
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(default_build: Path):
+    """A real `conflict-ld serve` (waitress) on a free port of 127.0.0.1, stopped after."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(default_build), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("server did not answer")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -4,10 +4,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -98,36 +94,6 @@ def test_sparql_syntax_error_is_400(client) -> None:
 def test_missing_build_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DataMissing, match="conflict-ld build"):
         create_app({"out": tmp_path})
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(build: Path):
-    """A real `conflict-ld serve` (waitress) on a free port of 127.0.0.1, stopped after."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(build), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url, timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not answer")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_serve_runs_a_real_server(live_server: str) -> None:
