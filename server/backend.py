@@ -8,6 +8,8 @@ set (each triple once).
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -64,8 +66,50 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+class _Full(Exception):
+    """Raised by ``_Capped`` to stop a serialisation (and the evaluation feeding it)."""
+
+
+class _Capped(io.RawIOBase):
+    """A sink for a line-based serialisation (TSV results, N-Triples) that keeps the first
+    ``lines`` lines and stops the writer at the line after them, so a result over the row
+    limit is never evaluated to its end."""
+
+    def __init__(self, lines: int) -> None:
+        self.lines = lines
+        self.data = bytearray()
+        self.seen = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:  # type: ignore[override]
+        self.data += chunk
+        self.seen += bytes(chunk).count(b"\n")
+        if self.seen > self.lines:
+            raise _Full
+        return len(chunk)
+
+    def head(self) -> tuple[bytes, bool]:
+        """The first ``lines`` lines, and whether there were more."""
+        if self.seen <= self.lines:
+            return bytes(self.data), False
+        cut = -1
+        for _ in range(self.lines):
+            cut = self.data.index(b"\n", cut + 1)
+        return bytes(self.data[:cut + 1]), True
+
+
+def _line_capped(result: ox.QuerySolutions | ox.QueryTriples, fmt, lines: int) -> tuple[bytes, bool]:
+    sink = _Capped(lines)
+    with contextlib.suppress(_Full):
+        result.serialize(sink, format=fmt)
+    return sink.head()
+
+
 class EmbeddedBackend:
-    """An Oxigraph store in this process."""
+    """An Oxigraph store in this process. Its default graph must hold the union of the
+    named graphs (``store.load_store`` puts it there)."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -73,11 +117,10 @@ class EmbeddedBackend:
     def _run(self, query: str, *, default_graphs: Sequence[str] = (),
              named_graphs: Sequence[str] = ()) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         options: dict = {}
-        if default_graphs:
+        if default_graphs or named_graphs:
+            # A protocol dataset replaces the query's FROM / FROM NAMED and the store's own
+            # dataset entirely: what it does not name is empty.
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             return self.store.query(query, **options)
@@ -88,15 +131,34 @@ class EmbeddedBackend:
                 graph_format: RdfFormat | None, default_graphs: Sequence[str] = (),
                 named_graphs: Sequence[str] = (), timeout: float | None = None,
                 max_rows: int | None = None) -> Answer:
+        """Run a query and serialise its result. ``timeout`` is not enforced here (a pool of
+        killable worker processes does that). With ``max_rows``, a result is cut after that
+        many solutions or triples and the answer says so."""
         result = self._run(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        if isinstance(result, ox.QueryBoolean):
+            if results_format is None:
+                raise NotAcceptable("boolean")
+            return Answer("boolean", result.serialize(format=results_format.ox), results_format.media_type)
         if isinstance(result, ox.QueryTriples):
             if graph_format is None:
                 raise NotAcceptable("graph")
-            return Answer("graph", ox.serialize(result, format=graph_format.ox), graph_format.media_type)
+            if not max_rows:
+                return Answer("graph", result.serialize(format=graph_format.ox), graph_format.media_type)
+            # Canonical N-Triples is one triple a line; cut there, then re-serialise.
+            lines, truncated = _line_capped(result, ox.RdfFormat.N_TRIPLES, max_rows)
+            body = lines if graph_format.ox == ox.RdfFormat.N_TRIPLES else ox.serialize(
+                ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=graph_format.ox)
+            return Answer("graph", body, graph_format.media_type, truncated)
         if results_format is None:
-            raise NotAcceptable("boolean" if isinstance(result, ox.QueryBoolean) else "solutions")
-        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        return Answer(kind, result.serialize(format=results_format.ox), results_format.media_type)
+            raise NotAcceptable("solutions")
+        if not max_rows:
+            return Answer("solutions", result.serialize(format=results_format.ox), results_format.media_type)
+        # SPARQL TSV is one solution a line after the header (tabs and newlines in values are
+        # escaped), and Oxigraph reads it back losslessly: cut it, then re-serialise.
+        tsv, truncated = _line_capped(result, ox.QueryResultsFormat.TSV, max_rows + 1)
+        body = tsv if results_format.ox == ox.QueryResultsFormat.TSV else ox.parse_query_results(
+            tsv, ox.QueryResultsFormat.TSV).serialize(format=results_format.ox)
+        return Answer("solutions", body, results_format.media_type, truncated)
 
     def select(self, query: str) -> list[dict[str, ox.Term]]:
         result = self._run(query)
