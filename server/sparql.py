@@ -60,7 +60,7 @@ def sparql() -> Response:
             asked.query, results_format=results.fmt if results else None,  # type: ignore[arg-type]
             graph_format=graph.fmt if graph else None,  # type: ignore[arg-type]
             default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
-            max_rows=config.max_rows or None)
+            max_rows=config.max_rows or None, base_iri=request.base_url)
     except NotAcceptable as error:
         return _not_acceptable(neg.graphs() if error.kind == "graph" else neg.results(), error.kind)
     except QuerySyntaxError as error:
