@@ -9,7 +9,6 @@ set (each triple once).
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -70,7 +69,7 @@ class _Full(Exception):
     """Raised by ``_Capped`` to stop a serialisation (and the evaluation feeding it)."""
 
 
-class _Capped(io.RawIOBase):
+class _Capped:
     """A sink for a line-based serialisation (TSV results, N-Triples) that keeps the first
     ``lines`` lines and stops the writer at the line after them, so a result over the row
     limit is never evaluated to its end."""
@@ -80,15 +79,15 @@ class _Capped(io.RawIOBase):
         self.data = bytearray()
         self.seen = 0
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, chunk) -> int:  # type: ignore[override]
+    def write(self, chunk: bytes) -> int:
         self.data += chunk
-        self.seen += bytes(chunk).count(b"\n")
+        self.seen += bytes(chunk).count(b"\n") if isinstance(chunk, memoryview) else chunk.count(b"\n")
         if self.seen > self.lines:
             raise _Full
         return len(chunk)
+
+    def flush(self) -> None:
+        pass
 
     def head(self) -> tuple[bytes, bool]:
         """The first ``lines`` lines, and whether there were more."""
