@@ -89,7 +89,7 @@ def _answer(answer: Answer, max_rows: int) -> Response:
 def _describe(wanted: str | None) -> Response:
     """The service description (RDF), or the query page for a browser."""
     offered = (neg.PAGE, *neg.graphs())
-    choice = _choose(offered, wanted, {}, default=neg.graphs()[0])
+    choice = _choose(offered, wanted, GRAPH_WORDS, default=neg.graphs()[0])
     if choice is None:
         return _not_acceptable(offered, "service description")
     site = current_site()
