@@ -8,7 +8,6 @@ set (each triple once).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -16,6 +15,8 @@ from typing import Literal, Protocol
 import pyoxigraph as ox
 
 from conflict_ld.formats import RdfFormat, ResultsFormat
+
+from . import row_limit
 
 
 class QueryError(Exception):
@@ -63,47 +64,6 @@ class Backend(Protocol):
     def construct(self, query: str) -> list[ox.Triple]: ...
 
     def close(self) -> None: ...
-
-
-class _Full(Exception):
-    """Raised by ``_Capped`` to stop a serialisation (and the evaluation feeding it)."""
-
-
-class _Capped:
-    """A sink for a line-based serialisation (TSV results, N-Triples) that keeps the first
-    ``lines`` lines and stops the writer at the line after them, so a result over the row
-    limit is never evaluated to its end."""
-
-    def __init__(self, lines: int) -> None:
-        self.lines = lines
-        self.data = bytearray()
-        self.seen = 0
-
-    def write(self, chunk: bytes) -> int:
-        self.data += chunk
-        self.seen += bytes(chunk).count(b"\n") if isinstance(chunk, memoryview) else chunk.count(b"\n")
-        if self.seen > self.lines:
-            raise _Full
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
-
-    def head(self) -> tuple[bytes, bool]:
-        """The first ``lines`` lines, and whether there were more."""
-        if self.seen <= self.lines:
-            return bytes(self.data), False
-        cut = -1
-        for _ in range(self.lines):
-            cut = self.data.index(b"\n", cut + 1)
-        return bytes(self.data[:cut + 1]), True
-
-
-def _line_capped(result: ox.QuerySolutions | ox.QueryTriples, fmt, lines: int) -> tuple[bytes, bool]:
-    sink = _Capped(lines)
-    with contextlib.suppress(_Full):
-        result.serialize(sink, format=fmt)
-    return sink.head()
 
 
 class EmbeddedBackend:
@@ -155,20 +115,15 @@ class EmbeddedBackend:
                 raise NotAcceptable("graph")
             if not max_rows:
                 return Answer("graph", result.serialize(format=graph_format.ox), graph_format.media_type)
-            # Canonical N-Triples is one triple a line; cut there, then re-serialise.
-            lines, truncated = _line_capped(result, ox.RdfFormat.N_TRIPLES, max_rows)
-            body = lines if graph_format.ox == ox.RdfFormat.N_TRIPLES else ox.serialize(
-                ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=graph_format.ox)
+            body, truncated = row_limit.triples(result, graph_format, max_rows)
             return Answer("graph", body, graph_format.media_type, truncated)
         if results_format is None:
             raise NotAcceptable("solutions")
         if not max_rows:
             return Answer("solutions", result.serialize(format=results_format.ox), results_format.media_type)
-        # SPARQL TSV is one solution a line after the header (tabs and newlines in values are
-        # escaped), and Oxigraph reads it back losslessly: cut it, then re-serialise.
-        tsv, truncated = _line_capped(result, ox.QueryResultsFormat.TSV, max_rows + 1)
-        body = tsv if results_format.ox == ox.QueryResultsFormat.TSV else ox.parse_query_results(
-            tsv, ox.QueryResultsFormat.TSV).serialize(format=results_format.ox)
+        again = lambda: self._run(query, default_graphs=default_graphs,  # noqa: E731
+                                  named_graphs=named_graphs, base_iri=base_iri)
+        body, truncated = row_limit.solutions(again, result, results_format, max_rows)
         return Answer("solutions", body, results_format.media_type, truncated)
 
     def select(self, query: str) -> list[dict[str, ox.Term]]:

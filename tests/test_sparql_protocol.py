@@ -3,16 +3,20 @@ protocol dataset, the union default graph, limits, CORS, the service description
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conflict_ld.server import row_limit
 from conflict_ld.server.app import create_app
+from conflict_ld.server.backend import EmbeddedBackend
 from conflict_ld.server.limits import RateLimiter
 from conflict_ld.server.query_page import examples
-from conflict_ld.server.store import load_store
+from conflict_ld.server.store import load_store, materialise_union
 from rdflib import Graph, Namespace, URIRef
 
 from conflict_ld.formats import formats, results_formats
@@ -399,3 +403,65 @@ def test_head_and_unacceptable_service_description(client) -> None:
     assert client.head("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
     response = client.get("/sparql", headers={"Accept": "image/png"})
     assert response.status_code == 406 and "text/turtle" in response.get_data(as_text=True)
+
+
+# Values that look like the row markers the limit counts, a value over the byte budget, and
+# solutions with nothing bound: the count must stay exact whichever path it takes.
+TRICKY = ["a,{", '[{"b', "{}", "<result>", "line\r\nbreak\n", "x" * 70_000, "plain"]
+P = "<http://example.org/p>"
+LIMITED_QUERIES = {  # query: its number of solutions
+    f"SELECT ?o ?none WHERE {{ ?s {P} ?o OPTIONAL {{ ?s <http://example.org/q> ?none }} }} ORDER BY ?o": 7,
+    f"SELECT ?o WHERE {{ ?s {P} ?o FILTER(STRLEN(?o) < 100) }} ORDER BY ?o": 6,
+    f"SELECT ?none WHERE {{ ?s {P} ?o OPTIONAL {{ ?s <http://example.org/q> ?none }} }}": 7,
+}
+
+
+@pytest.fixture(scope="module")
+def tricky_store() -> ox.Store:
+    store = ox.Store()
+    graph = ox.NamedNode("http://example.org/g")
+    for number, value in enumerate(TRICKY):
+        subject = ox.NamedNode(f"http://example.org/s{number}")
+        store.add(ox.Quad(subject, ox.NamedNode("http://example.org/p"), ox.Literal(value), graph))
+    materialise_union(store)
+    return store
+
+
+@pytest.mark.parametrize("query", list(LIMITED_QUERIES))
+@pytest.mark.parametrize("media", [f.media_type for f in results_formats()])
+@pytest.mark.parametrize("over", [-1, 0, 1, 3])
+def test_row_limit_is_exact_on_values_that_look_like_rows(default_build, tricky_store, query, media, over):
+    rows = LIMITED_QUERIES[query]
+    limit = rows + over
+    client = create_app({"out": default_build, "rate_limit": 0, "max_rows": limit},
+                        backend=EmbeddedBackend(tricky_store)).test_client()
+    response = get(client, query, media)
+    assert response.status_code == 200
+    fmt = RESULTS[media]
+    if limit >= rows:
+        assert "X-Result-Truncated" not in response.headers
+        assert response.data == tricky_store.query(query).serialize(format=fmt.ox)
+        return
+    assert response.headers["X-Result-Truncated"] == "true"
+    if media == "text/csv":
+        lines = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
+        assert len(lines) == limit + 1  # the header
+    else:
+        assert len(list(ox.parse_query_results(response.data, fmt.ox))) == limit
+
+
+@pytest.mark.parametrize(("query", "limit", "again"), [
+    (ALL + " LIMIT 3", 10, False),  # well under the limit: serialised once, directly
+    (ALL + " LIMIT 11", 10, True),  # over it: run again through the exact path
+])
+def test_results_under_the_limit_are_serialised_once(store, query, limit, again) -> None:
+    runs = []
+
+    def run():
+        runs.append(1)
+        return store.query(query)
+
+    json_format = next(f for f in results_formats() if f.name == "json")
+    body, truncated = row_limit.solutions(run, store.query(query), json_format, limit)
+    assert bool(runs) is again and truncated is again
+    assert len(json.loads(body)["results"]["bindings"]) == min(limit, int(query.rsplit(" ", 1)[1]))
