@@ -37,7 +37,8 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     version, published = release_stamp(folder)
     sparql_limits = SparqlLimits.from_settings(settings)
     site = Site(folder=folder, base=base, version=version, published=published,
-                backend=backend or EmbeddedBackend(load_store(folder)), cld=prefixes()["cld"])
+                backend=backend if backend is not None else EmbeddedBackend(load_store(folder)),
+                cld=prefixes()["cld"])
     app = Flask(__name__)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
