@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from . import negotiation as neg
+from . import query_page
 from .backend import NotAcceptable, QueryError
 from .site import current_site
 
@@ -14,6 +15,8 @@ bp = Blueprint("sparql", __name__)
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     query = request.values.get("query")
+    if query is None and request.method == "GET" and _wants_page():
+        return query_page.render(current_site())
     if query is None:
         abort(400, "missing query parameter")
     results = neg.negotiate(request, neg.results(), default=neg.results()[0])
@@ -28,3 +31,9 @@ def sparql() -> Response:
     except QueryError as error:
         return Response(f"{error}\n", error.status, mimetype="text/plain")
     return Response(answer.body, mimetype=answer.media_type)
+
+
+def _wants_page() -> bool:
+    """A browser: text/html preferred to every results format (``*/*`` alone is not a browser)."""
+    offered = [m for r in neg.results() for m in (r.media_type, *r.aliases)]
+    return request.accept_mimetypes.best_match([*offered, neg.HTML]) == neg.HTML
