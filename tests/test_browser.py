@@ -32,6 +32,11 @@ DRIVER = ROOT / "tests" / "browser"
 EXAMPLE = "allegiance_denials"  # the competency question the browser runs
 ENTITY = "Aknaf_Bait_al-Maqdis"  # the entity page the browser opens
 LINKED = "Hamas"  # a linked entity on that page (the query's denier, too)
+FOAF = "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+# Texts the browser asks the editor to complete (Ctrl-Space at the end): a prefix (from the list
+# bundled with YASQE), then a class and a property, which YASGUI by default looks up at Linked
+# Open Vocabularies (lov.linkeddata.es) and the page must not.
+COMPLETE = ["PREFIX foa", FOAF + "SELECT * WHERE { ?s a foaf:Pers", FOAF + "SELECT * WHERE { ?s foaf:na"]
 
 
 def _tool(name: str, package: str) -> str:
@@ -82,7 +87,7 @@ def seen(driver: list[str], live_server: str, tmp_path_factory: pytest.TempPathF
         "chromium": chromium,
         "profile": str(tmp_path_factory.mktemp("chromium-profile")),
         "base": live_server,
-        "query_page": {"path": "/sparql", "example": EXAMPLE},
+        "query_page": {"path": "/sparql", "example": EXAMPLE, "complete": COMPLETE},
         "entity": {"path": f"/page/{ENTITY}", "link": english_name(live_server, LINKED)},
     }
     done = subprocess.run([node, script, json.dumps(plan)], capture_output=True, text=True, timeout=120)
@@ -131,6 +136,15 @@ def test_entity_page_link_leads_to_linked_entity(seen: dict[str, Any], live_serv
     assert page["after_url"] != page["start_url"]
     assert urllib.parse.urlsplit(page["after_url"]).path == f"/page/{LINKED}"
     assert page["after_h1"] == english_name(live_server, LINKED)
+
+
+def test_query_editor_completes_prefixes_offline(seen: dict[str, Any]) -> None:
+    """Completion works from what the page carries; class and property completion (which would
+    ask another host) are off, and the no-request test below checks nothing was asked."""
+    page = _page(seen, "query_page")
+    prefix, klass, prop = page["hints"]
+    assert any(hint.startswith("foaf:") for hint in prefix), prefix
+    assert klass == [] and prop == []
 
 
 @pytest.mark.parametrize("page", ["query_page", "entity"])

@@ -7,6 +7,12 @@
   var endpoint = new URL(config.endpoint, window.location.href).href;
   var root = document.getElementById("yasgui");
 
+  // The completers YASQE may use: "class" and "property" ask Linked Open Vocabularies
+  // (lov.linkeddata.es); prefixes come from the list bundled with YASQE (prefixCcApi: null).
+  // Set on the defaults, because YASGUI merges a configured list into the default one index
+  // by index, which would keep the default's tail ("property", "class").
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -18,9 +24,6 @@
     persistenceId: null,
     autoAddOnInit: false,
     yasqe: {
-      // "class" and "property" completion ask Linked Open Vocabularies (lov.linkeddata.es);
-      // prefix completion uses the prefixes bundled with YASQE, not prefix.cc.
-      autocompleters: ["prefixes", "variables"],
       prefixCcApi: null,
       createShortLink: undefined,
       persistenceId: null,

@@ -4,7 +4,7 @@
 //
 //   node drive.mjs PLAN_JSON
 // PLAN_JSON: {"chromium": "/usr/bin/chromium", "profile": DIR, "base": "http://127.0.0.1:PORT/",
-//             "query_page": {"path": "/sparql", "example": "allegiance_denials"},
+//             "query_page": {"path": "/sparql", "example": "allegiance_denials", "complete": [TEXT]},
 //             "entity": {"path": "/page/X", "link": "Hamas"}, "probe": {"url": URL}}
 // Every request the pages make is recorded; any to a host other than the server's is aborted
 // (and reported), so the run never depends on the network.
@@ -77,6 +77,22 @@ async function queryPage(page, step) {
   seen.columns = (await table.locator("thead th").allTextContents()).map((t) => t.trim());
   seen.rows = await table.locator("tbody tr").evaluateAll((trs) =>
     trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent.trim())));
+  // Ask the editor to complete each text (Ctrl-Space at its end): what it offers, and any
+  // request that makes, is reported.
+  seen.hints = [];
+  const editor = panel.locator(".CodeMirror");
+  for (const text of step.complete || []) {
+    await editor.evaluate((el, value) => {
+      const cm = el.CodeMirror;
+      if (cm.state.completionActive) cm.state.completionActive.close();
+      cm.setValue(value);
+      cm.focus();
+      cm.setCursor(cm.lineCount(), 0);
+    }, text);
+    await page.keyboard.press("Control+Space");
+    await page.waitForTimeout(300);
+    seen.hints.push(await page.locator(".CodeMirror-hints li").allTextContents());
+  }
   return seen;
 }
 
