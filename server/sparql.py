@@ -35,5 +35,6 @@ def sparql() -> Response:
 
 def _wants_page() -> bool:
     """A browser: text/html preferred to every results format (``*/*`` alone is not a browser)."""
-    offered = [m for r in neg.results() for m in (r.media_type, *r.aliases)]
-    return request.accept_mimetypes.best_match([*offered, neg.HTML]) == neg.HTML
+    results = [m for r in neg.results() for m in (r.media_type, *r.aliases)]
+    page = [neg.PAGE.media_type, *neg.PAGE.aliases]
+    return request.accept_mimetypes.best_match([*results, *page]) in page
