@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, send_file, url_for
@@ -111,8 +113,11 @@ def asset(tag: str, filename: str) -> Response:
     if item is None:
         abort(404)
     mimetype = ASSET_TYPES[filename[filename.rfind("."):]]
-    with resources.as_file(item) as path:
-        response = send_file(path, mimetype=mimetype, max_age=YEAR, conditional=True)
+    # A package on disk (every normal install) is streamed from its file; one inside a zip
+    # archive is read whole (a temporary copy could vanish before the response is sent).
+    source = item if isinstance(item, Path) else io.BytesIO(item.read_bytes())
+    response = send_file(source, mimetype=mimetype, max_age=YEAR, conditional=True,
+                         etag=f"{tag}/{filename}", download_name=item.name)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
 

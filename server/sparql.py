@@ -15,7 +15,7 @@ bp = Blueprint("sparql", __name__)
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     query = request.values.get("query")
-    if query is None and request.method == "GET" and _wants_page():
+    if query is None and request.method in ("GET", "HEAD") and _wants_page():
         return query_page.render(current_site())
     if query is None:
         abort(400, "missing query parameter")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import tomllib
 import urllib.parse
+import zipfile
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -69,6 +70,7 @@ def page(client) -> Page:
 @pytest.mark.parametrize(("method", "accept", "query", "expected"), [
     ("GET", BROWSER, None, "text/html"),
     ("GET", "text/html", None, "text/html"),
+    ("HEAD", "text/html", None, "text/html"),
     ("GET", "application/xhtml+xml", None, "text/html"),
     ("GET", None, None, 400),
     ("GET", "*/*", None, 400),  # curl: not a browser, so the missing query is the client's mistake
@@ -82,8 +84,8 @@ def test_who_gets_the_page(client, method: str, accept: str | None, query: str |
                            expected: str | int) -> None:
     headers = {"Accept": accept} if accept else {}
     data = {"query": query} if query else {}
-    response = (client.get("/sparql", query_string=data, headers=headers) if method == "GET"
-                else client.post("/sparql", data=data, headers=headers))
+    response = (client.open("/sparql", method=method, query_string=data, headers=headers)
+                if method in ("GET", "HEAD") else client.post("/sparql", data=data, headers=headers))
     if isinstance(expected, int):
         assert response.status_code == expected
     else:
@@ -180,3 +182,17 @@ def test_package_ships_the_static_files() -> None:
     files = {p for p in STATIC.rglob("*") if p.is_file()}
     assert files
     assert files - shipped == set()
+
+
+def test_assets_from_a_zipped_package(client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package imported from a zip archive (not a folder) serves its assets too."""
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("static/x.js", "console.log('zipped');")
+    item = zipfile.Path(archive, "static/x.js")
+    monkeypatch.setattr(query_page, "_assets", lambda: {"x.js": item})
+    monkeypatch.setattr(query_page, "stamp", lambda: "zipped")
+    response = client.get("/assets/zipped/x.js")
+    assert response.status_code == 200
+    assert response.data == b"console.log('zipped');"
+    assert response.headers["Cache-Control"] == f"public, max-age={YEAR}, immutable"
