@@ -32,7 +32,7 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     version, published = release_stamp(folder)
     site = Site(folder=folder, base=base, version=version, published=published,
                 backend=EmbeddedBackend(load_store(folder)), cld=prefixes()["cld"])
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # assets: query_page.asset (stamped URLs)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.register_blueprint(linked_data.bp)

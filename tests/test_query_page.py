@@ -196,3 +196,9 @@ def test_assets_from_a_zipped_package(client, tmp_path: Path, monkeypatch: pytes
     assert response.status_code == 200
     assert response.data == b"console.log('zipped');"
     assert response.headers["Cache-Control"] == f"public, max-age={YEAR}, immutable"
+
+
+def test_static_folder_only_behind_stamped_urls(client) -> None:
+    """Flask's default /static route would serve server/static unstamped (and its README)."""
+    assert client.get("/static/yasgui/yasgui.min.js").status_code == 404
+    assert client.get("/static/yasgui/README.md").status_code == 404

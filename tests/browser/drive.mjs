@@ -90,7 +90,9 @@ async function queryPage(page, step) {
       cm.setCursor(cm.lineCount(), 0);
     }, text);
     await page.keyboard.press("Control+Space");
-    await page.waitForTimeout(300);
+    // Hints come at once from what the page has; a second covers a busy machine, and any
+    // request a completer makes has started by then.
+    await page.locator(".CodeMirror-hints li").first().waitFor({ timeout: 1000 }).catch(() => null);
     seen.hints.push(await page.locator(".CodeMirror-hints li").allTextContents());
   }
   return seen;
