@@ -138,6 +138,8 @@ def render(site: Site) -> Response:
         for e in examples())
     formats = "".join(f"<option value='{html.escape(r.names[0])}'>{html.escape(r.media_type)}</option>"
                       for r in neg.results())
+    names = [r.names[0].upper() for r in neg.results()]
+    kinds = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
     first = examples()[0].query if examples() else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     config = {
         "endpoint": endpoint,
@@ -155,7 +157,7 @@ def render(site: Site) -> Response:
 <main>
 <h1>SPARQL query</h1>
 <p>Ask the graph in SPARQL 1.1. The endpoint is <code>{html.escape(endpoint)}</code> (GET or POST,
-results as JSON, XML, CSV or TSV). Each tab below holds one of the competency questions the
+results as {html.escape(kinds)}). Each tab below holds one of the competency questions the
 graph is built to answer; run it with the ▶ button or Ctrl-Enter.</p>
 <nav aria-label="Competency questions"><h2>Competency questions</h2><ol id="examples">{items}</ol></nav>
 <noscript><form method="get" action="{html.escape(endpoint)}" class="plain">
@@ -165,6 +167,8 @@ graph is built to answer; run it with the ▶ button or Ctrl-Enter.</p>
 <button type="submit">Run query</button></form></noscript>
 <div id="yasgui"></div>
 </main>
+<footer><p>Query editor: YASGUI {html.escape(yasgui_version())} (npm <code>@zazuko/yasgui</code>,
+MIT licence), served from this server.</p></footer>
 <script type="application/json" id="query-page-config">{_script_json(config)}</script>
 <script src="{asset_url}/yasgui/yasgui.min.js"></script>
 <script src="{asset_url}/query-page.js"></script>
