@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from conflict_ld.resources import prefixes
 
-from . import linked_data, sparql
+from . import linked_data, query_page, sparql
 from .backend import Backend, EmbeddedBackend
 from .limits import EXTENSION as SPARQL_EXTENSION
 from .limits import SparqlLimits
@@ -39,12 +39,13 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     site = Site(folder=folder, base=base, version=version, published=published,
                 backend=backend if backend is not None else EmbeddedBackend(load_store(folder)),
                 cld=prefixes()["cld"])
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # assets: query_page.asset (stamped URLs)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.extensions[SPARQL_EXTENSION] = sparql_limits
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(query_page.bp)
     app.register_error_handler(HTTPException, _http_error)
     return app
 

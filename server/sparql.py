@@ -87,8 +87,9 @@ def _answer(answer: Answer, max_rows: int) -> Response:
 
 
 def _describe(wanted: str | None) -> Response:
-    """The service description (RDF), or the query page for a browser."""
-    offered = (neg.PAGE, *neg.graphs())
+    """The service description (RDF), or the query page for a browser (a client that prefers
+    HTML; ``*/*`` alone gets the description)."""
+    offered = (*neg.graphs(), neg.PAGE)
     choice = _choose(offered, wanted, GRAPH_WORDS, default=neg.graphs()[0])
     if choice is None:
         return _not_acceptable(offered, "service description")

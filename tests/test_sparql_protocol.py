@@ -392,8 +392,8 @@ def test_browser_gets_the_query_page(client) -> None:
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    assert "<form method='get' action='/sparql'>" in html and "<textarea name='query'" in html
-    names = [name for name, _ in examples()]
+    assert '<form method="get" action="/sparql"' in html and '<textarea id="query" name="query"' in html
+    names = [example.name for example in examples()]
     assert len(names) == len(list((Path(__file__).parent.parent / "queries").glob("*.rq"))) > 0
     assert all(name in html for name in names)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
