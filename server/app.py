@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from conflict_ld.resources import prefixes
 
-from . import linked_data, sparql
+from . import crawl, dumps, linked_data, sparql
 from .backend import EmbeddedBackend
 from .negotiation import HTML
 from .pages import page
@@ -37,6 +37,8 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     app.extensions[EXTENSION] = site
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(crawl.bp)
     app.register_error_handler(HTTPException, _http_error)
     return app
 
