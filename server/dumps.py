@@ -44,11 +44,12 @@ def _cors(response: Response) -> Response:
 
 
 def _size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    raise AssertionError("unreachable")
+    """The exact byte count (what a download must come to), and a rounded one to read."""
+    exact = f"{size:,} bytes"
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{exact} ({size / scale:,.1f} {unit})"
+    return exact
 
 
 def _when(when: datetime | None) -> str:
@@ -128,6 +129,14 @@ def _release(version: str) -> Release:
     if release is None:
         abort(404, "no such release")
     return release
+
+
+@bp.get("/dumps/<version>")
+def no_slash(version: str) -> Response:
+    """Only a known release gets the redirect to its folder URL: garbage stays a 404."""
+    if version != LATEST:
+        _release(version)
+    return redirect(f"/dumps/{version}/", 308)
 
 
 @bp.get("/dumps/<version>/")
