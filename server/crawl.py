@@ -26,6 +26,8 @@ bp = Blueprint("crawl", __name__)
 
 LIMIT = 50_000
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# sitemaps.org asks for every data value entity-escaped, quotes too (names like As-Sa'iqa).
+ENTITIES = {"'": "&apos;", '"': "&quot;"}
 
 
 def page_count(total: int, limit: int) -> int:
@@ -45,7 +47,7 @@ def urls() -> list[str]:
 
 
 def _urlset(locations: Sequence[str], lastmod: str) -> str:
-    entries = "".join(f"<url><loc>{escape(u)}</loc><lastmod>{lastmod}</lastmod></url>\n"
+    entries = "".join(f"<url><loc>{escape(u, ENTITIES)}</loc><lastmod>{lastmod}</lastmod></url>\n"
                       for u in locations)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">\n{entries}</urlset>\n'
 
@@ -68,7 +70,7 @@ def sitemap() -> Response:
     pages = page_count(len(everything), limit)
     if not pages:
         return _xml(_urlset(everything, lastmod))
-    entries = "".join(f"<sitemap><loc>{escape(f'{site.base}sitemap-{n}.xml')}</loc>"
+    entries = "".join(f"<sitemap><loc>{escape(f'{site.base}sitemap-{n}.xml', ENTITIES)}</loc>"
                       f"<lastmod>{lastmod}</lastmod></sitemap>\n" for n in range(1, pages + 1))
     return _xml(f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{XMLNS}">\n'
                 f"{entries}</sitemapindex>\n")

@@ -94,7 +94,8 @@ def send(request: Request, handle: BinaryIO, *, size: int, media_type: str, etag
     if response.status_code != 200:
         return response
     ranges = None
-    if request.method in ("GET", "HEAD") and "Range" in request.headers and _if_range_holds(
+    # RFC 9110 defines ranges for GET only: HEAD gets the whole file's headers.
+    if request.method == "GET" and "Range" in request.headers and _if_range_holds(
             request, etag=etag, modified=modified):
         ranges = parse_ranges(request.headers["Range"], size)
     if ranges is not None and len(ranges) > MAX_RANGES:

@@ -456,3 +456,36 @@ def test_robots_txt(client) -> None:
     assert not robots.can_fetch("*", f"{BASE}sparql?query=ASK%7B%7D")
     assert robots.site_maps() == [f"{BASE}sitemap.xml"]
     assert urlsplit(robots.site_maps()[0]).path == "/sitemap.xml"
+
+
+@pytest.mark.parametrize("path", ["/dumps/", "/dumps/{new}/", "/dumps/{new}/union.nt.gz", "/dumps/latest/",
+                                  "/sitemap.xml", "/robots.txt", "/dumps/no-such-release/"])
+def test_head_answers_like_get(client, versions, path: str) -> None:
+    path = path.format(new=versions[0])
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code
+    assert head.data == b""
+    for name in ("Content-Type", "Content-Length", "ETag", "Location"):
+        assert head.headers.get(name) == get.headers.get(name), name
+
+
+def test_head_ignores_range(client, out: Path, versions) -> None:
+    newest, _ = versions
+    response = client.head(f"/dumps/{newest}/union.ttl", headers={"Range": "bytes=0-9"})
+    assert response.status_code == 200
+    assert int(response.headers["Content-Length"]) == (out / newest / "union.ttl").stat().st_size
+
+
+def test_a_release_folder_served_alone(out: Path, versions) -> None:
+    """``serve --out OUT/<version>`` (a release rather than a build folder) still has /dumps."""
+    newest, older = versions
+    client = create_app({"out": out / older}).test_client()
+    assert client.get("/dumps/latest/").headers["Location"] == f"/dumps/{older}/"
+    index = client.get("/dumps/").get_data(as_text=True)
+    assert f"{older}</a> <strong>(latest)</strong>" in index and newest not in index
+    assert client.get(f"/dumps/{older}/union.ttl").data == (out / older / "union.ttl").read_bytes()
+
+
+def test_sitemap_escapes_quotes(client) -> None:
+    body = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "As-Sa&apos;iqa" in body and "As-Sa'iqa" not in body
