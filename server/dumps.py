@@ -97,6 +97,9 @@ def _listing(releases: list[Release], latest: str | None, *, title: str, intro: 
     if releases:
         response.last_modified = max(r.modified for r in releases)
     response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{request.path}?format={r.extension}>; rel="alternate"; type="{r.media_type}"'
+        for r in (neg.PAGE, *neg.documents()) if r is not choice)
     return _cors(response).make_conditional(request)
 
 

@@ -133,6 +133,7 @@ def test_routes_by_accept(client, versions, path: str, accept: str | None, statu
         assert response.mimetype == media
     if status == 200:
         assert response.headers["Vary"] == "Accept"
+        assert 'rel="alternate"; type="text/turtle"' in response.headers["Link"] or media == "text/turtle"
         assert response.headers["ETag"]
         assert client.get(path.format(new=newest, old=older), headers={
             **headers, "If-None-Match": response.headers["ETag"]}).status_code == 304
