@@ -36,10 +36,7 @@ def _rewrite(term: ox.NamedNode | ox.BlankNode | ox.Literal, old: str, new: str)
 
 def release_triples(release: Release, *, base: str) -> list[ox.Triple]:
     """One release as a ``dcat:Dataset`` (empty when its VoID is missing or unreadable)."""
-    try:
-        triples = list(ox.parse(release.void, format=ox.RdfFormat.TURTLE)) if release.void else []
-    except (SyntaxError, ValueError):
-        return []
+    triples = release.void
     rdf_type, dataset_class = _ns("rdf", "type"), _ns("dcat", "Dataset")
     datasets = {t.subject for t in triples if t.predicate == rdf_type and t.object == dataset_class}
     if len(datasets) != 1:

@@ -14,14 +14,14 @@ import hashlib
 import html
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, redirect, request
+from flask import Blueprint, Response, abort, current_app, redirect, request
 
 from conflict_ld.release import DISTRIBUTIONS, LATEST
 
 from . import catalogue, ranges
 from . import negotiation as neg
 from .pages import page
-from .releases import Release, latest_name, open_regular, read_release, read_releases, release_names
+from .releases import Release, ReleaseCache, latest_name, open_regular, read_releases, release_names
 from .site import current_site
 
 bp = Blueprint("dumps", __name__)
@@ -35,6 +35,10 @@ EXPOSED = "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Lo
 # Versioned files may change only when the same version is rebuilt (void.ttl's issue date):
 # cache for an hour, then revalidate with the ETag.
 FILE_CACHE = "public, max-age=3600"
+
+
+def _cache() -> ReleaseCache:
+    return current_app.extensions.setdefault("conflict_ld.dumps", ReleaseCache())
 
 
 def _cors(response: Response) -> Response:
@@ -82,15 +86,7 @@ def _listing(releases: list[Release], latest: str | None, *, title: str, intro: 
     choice = neg.negotiate(request, offered, default=neg.PAGE)
     if choice is None:
         return neg.not_acceptable(offered)
-    if choice is neg.PAGE:
-        sections = "".join(_release_html(r, latest=r.version == latest) for r in releases)
-        alternates = " ".join(f"<a href='?format={r.extension}'>{r.extension}</a>" for r in neg.documents())
-        response = page(title, f"{intro}{LICENCE}<p>DCAT description: {alternates}</p>"
-                        f"{sections or '<p>No release has been published.</p>'}")
-    else:
-        assert choice.fmt is not None
-        triples = catalogue.catalogue_triples(releases, base=current_site().base, latest=latest)
-        response = Response(catalogue.serialize(triples, choice.fmt.ox), mimetype=choice.media_type)
+    response = Response(mimetype=choice.media_type)
     # Validators from what the listing shows: every release's checksums and which is latest.
     state = hashlib.sha256(repr([(r.version, r.files) for r in releases] + [latest]).encode())
     response.set_etag(f"{state.hexdigest()[:32]}-{choice.extension}")
@@ -99,13 +95,25 @@ def _listing(releases: list[Release], latest: str | None, *, title: str, intro: 
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
         f'<{request.path}?format={r.extension}>; rel="alternate"; type="{r.media_type}"'
-        for r in (neg.PAGE, *neg.documents()) if r is not choice)
-    return _cors(response).make_conditional(request)
+        for r in offered if r is not choice)
+    _cors(response).make_conditional(request)
+    if response.status_code != 200:  # 304 (or 412): no need to render the body
+        return response
+    if choice is neg.PAGE:
+        sections = "".join(_release_html(r, latest=r.version == latest) for r in releases)
+        alternates = " ".join(f"<a href='?format={r.extension}'>{r.extension}</a>" for r in neg.documents())
+        response.set_data(page(title, f"{intro}{LICENCE}<p>DCAT description: {alternates}</p>"
+                               f"{sections or '<p>No release has been published.</p>'}").get_data())
+    else:
+        assert choice.fmt is not None
+        triples = catalogue.catalogue_triples(releases, base=current_site().base, latest=latest)
+        response.set_data(catalogue.serialize(triples, choice.fmt.ox))
+    return response
 
 
 @bp.get("/dumps/")
 def index() -> Response:
-    releases, latest = read_releases(current_site().folder)
+    releases, latest = read_releases(current_site().folder, _cache())
     intro = ("<p>Every published release of the dataset, newest first. A release's URL "
              "<code>/dumps/{version}/</code> never changes; <a href='/dumps/latest/'>/dumps/latest/</a> "
              "redirects to the newest. Large files can be resumed (HTTP byte ranges).</p>")
@@ -128,7 +136,7 @@ def _to_latest(path: str) -> Response:
 
 def _release(version: str) -> Release:
     folder = release_names(current_site().folder).get(version)
-    release = read_release(version, folder) if folder is not None else None
+    release = _cache().get(version, folder) if folder is not None else None
     if release is None:
         abort(404, "no such release")
     return release

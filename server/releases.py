@@ -50,7 +50,7 @@ class Release:
     folder: Path
     issued: datetime | None  # the VoID's dct:issued
     files: tuple[ReleaseFile, ...]  # in name order, SHA256SUMS last
-    void: bytes  # the release's own void.ttl (empty when it has none)
+    void: tuple[ox.Triple, ...]  # the release's own void.ttl (empty when it has none or it is not Turtle)
 
     def file(self, name: str) -> ReleaseFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -120,12 +120,15 @@ def _read_small(folder: Path, name: str) -> bytes | None:
         return handle.read(METADATA_LIMIT) if info.st_size <= METADATA_LIMIT else None
 
 
-def _issued(void: bytes) -> datetime | None:
-    dct, rdf, dcat = (prefixes()[p] for p in ("dct", "rdf", "dcat"))
+def _parse_void(void: bytes | None) -> tuple[ox.Triple, ...]:
     try:
-        triples = list(ox.parse(void, format=ox.RdfFormat.TURTLE))
+        return tuple(ox.parse(void, format=ox.RdfFormat.TURTLE)) if void else ()
     except (SyntaxError, ValueError):
-        return None
+        return ()
+
+
+def _issued(triples: tuple[ox.Triple, ...]) -> datetime | None:
+    dct, rdf, dcat = (prefixes()[p] for p in ("dct", "rdf", "dcat"))
     datasets = {t.subject for t in triples
                 if t.predicate.value == f"{rdf}type" and t.object.value == f"{dcat}Dataset"}
     for t in triples:
@@ -136,6 +139,32 @@ def _issued(void: bytes) -> datetime | None:
                 return None
             return when if when.tzinfo else when.replace(tzinfo=UTC)
     return None
+
+
+class ReleaseCache:
+    """Releases already read, by their ``SHA256SUMS``'s identity (inode, size, change time):
+    a published release does not change in place (a rebuild writes a new folder and renames
+    it), so the index need not reparse a hundred VoID files at every request. One per app."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, Release] = {}
+
+    def get(self, version: str, folder: Path) -> Release | None:
+        try:
+            info = os.stat(folder / SUMS, follow_symlinks=False)
+        except OSError:
+            return None
+        key = (version, str(folder), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        release = self._known.get(key)
+        if release is None:
+            release = read_release(version, folder)
+            if release is not None:
+                if len(self._known) >= self.LIMIT:
+                    self._known.clear()
+                self._known[key] = release
+        return release
 
 
 def read_release(version: str, folder: Path) -> Release | None:
@@ -159,15 +188,15 @@ def read_release(version: str, folder: Path) -> Release | None:
         if stat.S_ISREG(info.st_mode):
             files.append(ReleaseFile(name, info.st_size, listed[name],
                                      datetime.fromtimestamp(int(info.st_mtime), tz=UTC)))
-    void = _read_small(folder, VOID) if VOID in listed else None
-    return Release(version, folder, _issued(void) if void else None, tuple(files), void or b"")
+    void = _parse_void(_read_small(folder, VOID) if VOID in listed else None)
+    return Release(version, folder, _issued(void), tuple(files), void)
 
 
-def read_releases(out: Path) -> tuple[list[Release], str | None]:
+def read_releases(out: Path, cache: ReleaseCache) -> tuple[list[Release], str | None]:
     """Every readable release, newest first (by issue date, then by folder time), and the
     version ``latest`` points at."""
     names = release_names(out)
-    releases = [r for v, f in names.items() if (r := read_release(v, f)) is not None]
+    releases = [r for v, f in names.items() if (r := cache.get(v, f)) is not None]
     oldest = datetime.min.replace(tzinfo=UTC)
     releases.sort(key=lambda r: (r.issued or oldest, r.modified, r.version), reverse=True)
     latest = latest_name(out, names)
