@@ -36,11 +36,24 @@ def page_count(total: int, limit: int) -> int:
 
 
 def urls() -> list[str]:
-    """The home page, the dumps index and every entity page, as absolute URLs in IRI order."""
+    """The home page, the dumps index and every entity page, as absolute URLs in IRI order.
+    Computed once per release an app serves (the store does not change under it)."""
+    site = current_site()
+    known = current_app.extensions.setdefault("conflict_ld.sitemap", {})
+    if site.version not in known:
+        known.clear()
+        known[site.version] = _urls()
+    return known[site.version]
+
+
+def _urls() -> list[str]:
     site = current_site()
     prefix = f"{site.base}resource/"
+    # Every entity has an rdfs:label (the shapes require one in English): far fewer triples
+    # to scan than every subject (0.3 s against 5 s at 2.3 million quads).
     rows = site.backend.select(
-        f'SELECT DISTINCT ?e WHERE {{ ?e ?p ?o FILTER(STRSTARTS(STR(?e), "{prefix}")) }} ORDER BY ?e')
+        "SELECT DISTINCT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        f'FILTER(STRSTARTS(STR(?e), "{prefix}")) }} ORDER BY ?e')
     # An IRI may hold non-ASCII characters; a sitemap URL must be percent-encoded (RFC 3986).
     pages = [f"{site.base}page/{quote(row['e'].value[len(prefix):], safe=SAFE + '%')}" for row in rows]
     return [site.base, f"{site.base}dumps/", *pages]
