@@ -77,3 +77,13 @@ def by_name(name: str) -> RdfFormat:
         if fmt.name == name:
             return fmt
     raise KeyError(f"unknown format {name!r}; known: {', '.join(f.name for f in formats())}")
+
+
+def file_media_type(name: str) -> str:
+    """The media type a release file is served with: the ``[[file]]`` rows of the table by how
+    the name ends, then the RDF formats by extension, else ``application/octet-stream``."""
+    for row in _table().get("file", ()):
+        if name.endswith(row["suffix"]):
+            return str(row["media_type"])
+    fmt = by_extension(name.rpartition(".")[2]) if "." in name else None
+    return fmt.media_type if fmt is not None else "application/octet-stream"

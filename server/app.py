@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from conflict_ld.resources import prefixes
 
-from . import linked_data, query_page, sparql
+from . import crawl, dumps, linked_data, query_page, sparql
 from .backend import Backend, EmbeddedBackend
 from .limits import EXTENSION as SPARQL_EXTENSION
 from .limits import SparqlLimits
@@ -46,6 +46,8 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(query_page.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(crawl.bp)
     app.register_error_handler(HTTPException, _http_error)
     return app
 
