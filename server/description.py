@@ -1,0 +1,126 @@
+"""The triples of one document, indexed for rendering, and the ontology's words for them.
+
+A page is rendered from the very triples its data document serialises (one query), so this
+module only indexes them; ``Vocabulary`` holds what every page needs from the ontology
+(labels, which classes are general), read once from the release when the app starts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from conflict_ld.resources import prefixes
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+TYPE = RDF + "type"
+LABEL = RDFS + "label"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Description:
+    """Triples by subject and by object, in a stable order."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.out: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        self.into: dict[tuple[str, Term], list[Term]] = defaultdict(list)
+        self.size = 0
+        for t in triples:
+            values = self.out[t.subject][t.predicate.value]
+            if t.object not in values:
+                values.append(t.object)
+                self.into[(t.predicate.value, t.object)].append(t.subject)
+                self.size += 1
+
+    def objects(self, subject: Term, predicate: str) -> list[Term]:
+        props = self.out.get(subject)
+        return props.get(predicate, []) if props else []
+
+    def first(self, subject: Term, predicate: str) -> Term | None:
+        values = self.objects(subject, predicate)
+        return values[0] if values else None
+
+    def text(self, subject: Term, predicate: str) -> str | None:
+        value = self.first(subject, predicate)
+        return value.value if value is not None else None
+
+    def subjects(self, predicate: str, obj: Term) -> list[Term]:
+        return self.into.get((predicate, obj), [])
+
+    def types(self, subject: Term) -> list[str]:
+        return [t.value for t in self.objects(subject, TYPE) if isinstance(t, ox.NamedNode)]
+
+    def label(self, node: Term, *, lang: str = "en") -> str | None:
+        """The label in ``lang``, else one without a language, else any."""
+        labels = [v for v in self.objects(node, LABEL) if isinstance(v, ox.Literal)]
+        for wanted in (lang, None):
+            for value in labels:
+                if value.language == wanted:
+                    return value.value
+        return labels[0].value if labels else None
+
+    def has(self, subject: Term) -> bool:
+        return subject in self.out
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What pages need from the ontology, computed once per app from the release's ontology."""
+
+    ontology: Description
+    namespace: str
+    labels: dict[str, str] = field(default_factory=dict)
+    ancestors: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> all its super-classes
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple], *, namespace: str) -> Vocabulary:
+        d = Description(triples)
+        labels = {s.value: label for s in d.out if isinstance(s, ox.NamedNode)
+                  and (label := d.label(s)) is not None}
+        parents: dict[str, set[str]] = defaultdict(set)
+        for (p, o), subjects in d.into.items():
+            if p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
+                for s in subjects:
+                    parents[s.value].add(o.value)
+        ancestors = {}
+        for c in parents:
+            seen, todo = set(), list(parents[c])
+            while todo:
+                if (x := todo.pop()) not in seen:
+                    seen.add(x)
+                    todo += parents.get(x, ())
+            ancestors[c] = frozenset(seen)
+        return cls(ontology=d, namespace=namespace, labels=labels, ancestors=ancestors)
+
+    def term_name(self, iri: str) -> str:
+        """A short name: the ontology's label for its own terms, else a prefixed name."""
+        if iri in self.labels and iri.startswith(self.namespace):
+            return self.labels[iri]
+        return compact(iri)
+
+    def own(self, iri: str) -> bool:
+        return iri.startswith(self.namespace)
+
+    def specific(self, types: Iterable[str]) -> list[str]:
+        """The ontology's classes among ``types`` that no other of them is a sub-class of."""
+        own = [t for t in types if self.own(t)]
+        below = set().union(*(self.ancestors.get(t, ()) for t in own))
+        return [t for t in own if t not in below]
+
+
+def compact(iri: str) -> str:
+    best = ""
+    for prefix, namespace in prefixes().items():
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, name = namespace, f"{prefix}:{iri[len(namespace):]}"
+    return name if best else iri
