@@ -78,12 +78,14 @@ class Vocabulary:
     """What pages need from the ontology, computed once per app from the release's ontology."""
 
     ontology: Description
+    triples: tuple[ox.Triple, ...]  # the release's ontology graph, blank nodes as stored
     namespace: str
     labels: dict[str, str] = field(default_factory=dict)
     ancestors: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> all its super-classes
 
     @classmethod
     def from_triples(cls, triples: Iterable[ox.Triple], *, namespace: str) -> Vocabulary:
+        triples = tuple(triples)
         d = Description(triples)
         labels = {s.value: label for s in d.out if isinstance(s, ox.NamedNode)
                   and (label := d.label(s)) is not None}
@@ -100,7 +102,7 @@ class Vocabulary:
                     seen.add(x)
                     todo += parents.get(x, ())
             ancestors[c] = frozenset(seen)
-        return cls(ontology=d, namespace=namespace, labels=labels, ancestors=ancestors)
+        return cls(ontology=d, triples=triples, namespace=namespace, labels=labels, ancestors=ancestors)
 
     def term_name(self, iri: str) -> str:
         """A short name: the ontology's label for its own terms, else a prefixed name."""

@@ -116,11 +116,7 @@ def _document(kind: Kind, local: str, *, choice: neg.Representation | None = Non
         abort(404)
     alternates = _alternates(kind, local)
     if choice is neg.PAGE:
-        d = Description(triples)
-        renderer = Renderer(d, vocabulary(), site.local_path)
-        view = kind.view(d, iri, renderer)
-        response = render(kind.template, title=getattr(view, "title", local), iri=iri, kind=kind.name,
-                          view=view, alternates=alternates, jsonld=getattr(view, "jsonld", None))
+        response = render_page(kind, iri, triples, alternates=alternates)
     else:
         assert choice.fmt is not None
         response = Response(ox.serialize(triples, format=choice.fmt.ox, prefixes=prefixes()),
@@ -129,6 +125,14 @@ def _document(kind: Kind, local: str, *, choice: neg.Representation | None = Non
         response.headers["Content-Location"] = next(
             a.href for a in alternates if a.media_type == choice.media_type)
     return _finish(site, response, tag=f"{local}.{choice.extension}", alternates=alternates)
+
+
+def render_page(kind: Kind, iri: str, triples: list[ox.Triple], *, alternates: list[Alternate]) -> Response:
+    """The HTML page of ``iri`` from its document's triples (no query)."""
+    d = Description(triples)
+    view = kind.view(d, iri, Renderer(d, vocabulary(), current_site().local_path))
+    return render(kind.template, title=getattr(view, "title", iri), iri=iri, kind=kind.name,
+                  view=view, alternates=alternates, jsonld=getattr(view, "jsonld", None))
 
 
 # -- home, class indexes, ontology, VoID ------------------------------------------------------
@@ -228,9 +232,10 @@ def ontology(ext: str | None = None) -> Response:
                           sections=ontology_page(voc, renderer), alternates=alternates)
     else:
         assert choice.fmt is not None
-        source = (site.release / "ontology.ttl").read_bytes()
-        body = source if choice.fmt.name == "turtle" else ox.serialize(
-            ox.parse(source, format=ox.RdfFormat.TURTLE), format=choice.fmt.ox, prefixes=prefixes())
+        # Turtle is the release's file as published; the others serialise the same graph as
+        # the store holds it, so blank nodes keep their labels from one request to the next.
+        body = (site.release / "ontology.ttl").read_bytes() if choice.fmt.name == "turtle" else (
+            ox.serialize(voc.triples, format=choice.fmt.ox, prefixes=prefixes()))
         response = Response(body, mimetype=choice.media_type)
     if ext is None:
         response.headers["Content-Location"] = f"/ontology.{choice.extension}"
