@@ -167,10 +167,12 @@ def home() -> Response:
 
 
 def _members_query(site: Site, classes: list[str], *, limit: int | None = None, offset: int = 0) -> str:
+    """Entities by their asserted class (as the build report counts them: a coalition is listed
+    under Coalition, not again under ArmedGroup, its entailed super-class)."""
     values = " ".join(f"<{site.cld}{c}>" for c in classes)
     page = f"LIMIT {limit} OFFSET {offset}" if limit is not None else ""
     return f"""SELECT ?c ?e (SAMPLE(?l) AS ?label) WHERE {{
-      VALUES ?c {{ {values} }} ?e a ?c .
+      VALUES ?c {{ {values} }} GRAPH <{site.base}graph/entities> {{ ?e a ?c }}
       OPTIONAL {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
     }} GROUP BY ?c ?e ORDER BY ?c LCASE(STR(?label)) ?e {page}"""
 
