@@ -32,15 +32,26 @@ class Description:
     """Triples by subject and by object, in a stable order."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self.out: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        self.into: dict[tuple[str, Term], list[Term]] = defaultdict(list)
-        self.size = 0
-        for t in triples:
-            values = self.out[t.subject][t.predicate.value]
-            if t.object not in values:
-                values.append(t.object)
-                self.into[(t.predicate.value, t.object)].append(t.subject)
-                self.size += 1
+        self.out: dict[Term, dict[str, list[Term]]] = {}
+        self.into: dict[tuple[str, Term], list[Term]] = {}
+        unique = dict.fromkeys(triples)  # a CONSTRUCT may repeat a triple
+        self.size = len(unique)
+        for t in unique:
+            s, p, o = t.subject, t.predicate.value, t.object
+            props = self.out.get(s)
+            if props is None:
+                props = self.out[s] = {}
+            values = props.get(p)
+            if values is None:
+                props[p] = [o]
+            else:
+                values.append(o)
+            key = (p, o)
+            back = self.into.get(key)
+            if back is None:
+                self.into[key] = [s]
+            else:
+                back.append(s)
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         props = self.out.get(subject)

@@ -22,11 +22,12 @@ from conflict_ld.resources import prefixes
 from . import negotiation as neg
 from .description import Description
 from .kinds import ENTITY, KINDS, Kind, document_path, kind_of_document, kind_of_iri_path
-from .pages import Alternate, render, vocabulary
+from .pages import Alternate, render, value_html, vocabulary
 from .site import SAFE, Site, current_site
 from .views import Renderer, ontology_page
 
 bp = Blueprint("linked_data", __name__)
+bp.add_app_template_global(value_html, "value")
 
 CLASS_PAGE_SIZE = 500  # entities on one page of a class index
 HOME_INDEX_LIMIT = 1000  # up to this many entities, the home page lists them all
