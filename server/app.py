@@ -19,9 +19,8 @@ from conflict_ld.resources import prefixes
 
 from . import linked_data, sparql
 from .backend import EmbeddedBackend
-from .description import Vocabulary
 from .negotiation import HTML
-from .pages import VOCABULARY, page
+from .pages import page, prepare_pages
 from .site import EXTENSION, Site
 from .store import build_base_uri, load_store, release_stamp
 
@@ -36,8 +35,7 @@ def create_app(settings: Mapping[str, Any]) -> Flask:
     app = Flask(__name__)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
-    ontology = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base}graph/ontology> {{ ?s ?p ?o }} }}"
-    app.extensions[VOCABULARY] = Vocabulary.from_triples(site.backend.construct(ontology), namespace=site.cld)
+    prepare_pages(app, site)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_error_handler(HTTPException, _http_error)

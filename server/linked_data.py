@@ -11,7 +11,6 @@ per-class indexes (``/class/{Class}?page=N``), the ontology (``/ontology``; its 
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -22,7 +21,7 @@ from conflict_ld.resources import prefixes
 from . import negotiation as neg
 from .description import Description
 from .kinds import ENTITY, KINDS, Kind, document_path, kind_of_document, kind_of_iri_path
-from .pages import Alternate, render, value_html, vocabulary
+from .pages import Alternate, render, summary, value_html, vocabulary
 from .site import SAFE, Site, current_site
 from .views import Renderer, ontology_page
 
@@ -139,30 +138,20 @@ def render_page(kind: Kind, iri: str, triples: list[ox.Triple], *, alternates: l
 # -- home, class indexes, ontology, VoID ------------------------------------------------------
 
 
-def _report(site: Site) -> dict:
-    return json.loads((site.release / "report.json").read_text(encoding="utf-8"))
-
-
 @bp.get("/")
 def home() -> Response:
-    site = current_site()
-    report = _report(site)
-    by_class: dict[str, int] = report.get("entities", {}).get("by_class", {})
-    total = int(report.get("entities", {}).get("total", sum(by_class.values())))
+    site, release = current_site(), summary()
     members: dict[str, list] = {}
-    if total <= HOME_INDEX_LIMIT:
-        for row in site.backend.select(_members_query(site, sorted(by_class))):
+    if release.entities <= HOME_INDEX_LIMIT:
+        for row in site.backend.select(_members_query(site, sorted(release.by_class))):
             members.setdefault(row["c"].value, []).append(_member(site, row))
     voc = vocabulary()
     classes = [{"name": c, "label": voc.term_name(site.cld + c), "count": n, "href": f"/class/{c}",
-                "members": members.get(site.cld + c, [])} for c, n in sorted(by_class.items())]
+                "members": members.get(site.cld + c, [])} for c, n in sorted(release.by_class.items())]
     files = [{"name": p.name, "href": f"/dumps/{site.version}/{p.name}"}
              for p in sorted(site.release.iterdir()) if p.is_file()]
-    counts = {"triples": int(report.get("triples", 0)), "entities": total,
-              "relations": sum(report.get("relations", {}).get("by_class", {}).values()),
-              "sources": len(report.get("subjects", {}))}
     response = render("home.html", title="conflict-ld: armed groups of the Syrian civil war",
-                      description=DESCRIPTION, counts=counts, classes=classes, files=files,
+                      description=DESCRIPTION, counts=release, classes=classes, files=files,
                       version=site.version, published=site.published.date().isoformat())
     return _finish(site, response, tag="home.html")
 
@@ -189,7 +178,7 @@ def class_index(name: str) -> Response:
     """One class's entities by name, ``CLASS_PAGE_SIZE`` a page, so an index stays one cheap
     query at any size; the home page links every class."""
     site = current_site()
-    by_class: dict[str, int] = _report(site).get("entities", {}).get("by_class", {})
+    by_class = summary().by_class
     if name not in by_class:
         abort(404, f"no entity class {name!r} in this release")
     try:
@@ -243,6 +232,26 @@ def ontology(ext: str | None = None) -> Response:
     if ext is None:
         response.headers["Content-Location"] = f"/ontology.{choice.extension}"
     return _finish(site, response, tag=f"ontology.{choice.extension}", alternates=alternates)
+
+
+@bp.get("/dataset")
+@bp.get("/dataset/class/<name>")
+def dataset(name: str | None = None) -> Response:
+    """The VoID IRIs of the dataset and its class partitions: 303 to the home page or a class
+    index for browsers, to the VoID description for data clients."""
+    if name is not None and name not in summary().by_class:
+        abort(404, f"no entity class {name!r} in this release")
+    offered = (neg.PAGE, *neg.documents())
+    choice = neg.negotiate(request, offered, default=neg.PAGE)
+    if choice is None:
+        return neg.not_acceptable(offered)
+    if choice is neg.PAGE:
+        target = f"/class/{quote(name, safe=SAFE)}" if name is not None else "/"
+    else:
+        target = f"/.well-known/void?format={choice.extension}"
+    response = redirect(target, 303)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @bp.get("/.well-known/void")

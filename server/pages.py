@@ -3,16 +3,48 @@ assets, inline CSS, readable on a phone."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template
 from markupsafe import Markup
 
 from .description import Vocabulary
 from .negotiation import HTML
+from .site import Site
 from .views import Value
 
 VOCABULARY = "conflict_ld.vocabulary"
+SUMMARY = "conflict_ld.summary"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the home page and the class indexes show about the release (its build report)."""
+
+    triples: int
+    entities: int
+    relations: int
+    sources: int
+    by_class: dict[str, int]  # entities by asserted class
+
+    @classmethod
+    def read(cls, report: Path) -> Summary:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        by_class = {str(k): int(v) for k, v in data.get("entities", {}).get("by_class", {}).items()}
+        return cls(triples=int(data.get("triples", 0)),
+                   entities=int(data.get("entities", {}).get("total", sum(by_class.values()))),
+                   relations=sum(data.get("relations", {}).get("by_class", {}).values()),
+                   sources=len(data.get("subjects", {})), by_class=by_class)
+
+
+def prepare_pages(app: Flask, site: Site) -> None:
+    """Read once, when the app starts, what every page needs: the ontology's words (from the
+    release's ontology graph) and the release's counts."""
+    ontology = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{site.base}graph/ontology> {{ ?s ?p ?o }} }}"
+    app.extensions[VOCABULARY] = Vocabulary.from_triples(site.backend.construct(ontology), namespace=site.cld)
+    app.extensions[SUMMARY] = Summary.read(site.release / "report.json")
 
 
 @dataclass(frozen=True)
@@ -34,8 +66,11 @@ def page(title: str, body: str, *, status: int = 200) -> Response:
 
 
 def vocabulary() -> Vocabulary:
-    """The ontology's words, read from the release once when the app starts."""
     return current_app.extensions[VOCABULARY]
+
+
+def summary() -> Summary:
+    return current_app.extensions[SUMMARY]
 
 
 def value_html(v: Value) -> Markup:

@@ -222,3 +222,16 @@ def test_the_home_ontology_and_class_pages_are_cached_documents(client) -> None:
         assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
         assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
         assert client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "accept", "target"), [
+    ("/dataset", "text/html", "/"), ("/dataset", "text/turtle", "/.well-known/void?format=ttl"),
+    ("/dataset/class/ArmedGroup", None, "/class/ArmedGroup"),
+    ("/dataset/class/ArmedGroup", "application/ld+json", "/.well-known/void?format=jsonld"),
+])
+def test_the_void_iris_dereference(client, path: str, accept: str | None, target: str) -> None:
+    response = client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 303 and response.headers["Location"] == target
+    followed = client.get(target, headers={"Accept": accept} if accept else {})
+    assert followed.status_code == 200 and followed.mimetype == (accept or "text/html")
+    assert client.get("/dataset/class/Nothing").status_code == 404
