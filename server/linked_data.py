@@ -21,7 +21,7 @@ from conflict_ld.resources import prefixes
 from . import negotiation as neg
 from .description import Description
 from .kinds import ENTITY, KINDS, Kind, document_path, kind_of_document, kind_of_iri_path
-from .pages import Alternate, render, summary, value_html, vocabulary
+from .pages import Alternate, documents, render, summary, value_html, vocabulary
 from .site import SAFE, Site, current_site
 from .views import Renderer, ontology_page
 
@@ -110,17 +110,23 @@ def _document(kind: Kind, local: str, *, choice: neg.Representation | None = Non
         choice = neg.negotiate(request, offered, default=offered[0])
         if choice is None:
             return neg.not_acceptable(offered)
-    iri = _iri(site, kind, local)
-    triples = site.backend.construct(kind.query(iri, cld=site.cld))
-    if not triples or (not kind.document and not any(t.subject.value == iri for t in triples)):
-        abort(404)
     alternates = _alternates(kind, local)
-    if choice is neg.PAGE:
-        response = render_page(kind, iri, triples, alternates=alternates)
+    key = (kind.name, local, choice.extension)
+    cached = documents().get(key)
+    if cached is not None:
+        response = Response(cached[0], mimetype=cached[1])
     else:
-        assert choice.fmt is not None
-        response = Response(ox.serialize(triples, format=choice.fmt.ox, prefixes=prefixes()),
-                            mimetype=choice.media_type)
+        iri = _iri(site, kind, local)
+        triples = site.backend.construct(kind.query(iri, cld=site.cld))
+        if not triples or (not kind.document and not any(t.subject.value == iri for t in triples)):
+            abort(404)
+        if choice is neg.PAGE:
+            response = render_page(kind, iri, triples, alternates=alternates)
+        else:
+            assert choice.fmt is not None
+            response = Response(ox.serialize(triples, format=choice.fmt.ox, prefixes=prefixes()),
+                                mimetype=choice.media_type)
+        documents().put(key, response.get_data(), response.mimetype)
     if negotiated:
         response.headers["Content-Location"] = next(
             a.href for a in alternates if a.media_type == choice.media_type)
@@ -216,7 +222,10 @@ def ontology(ext: str | None = None) -> Response:
         for r in neg.documents()]
     voc = vocabulary()
     ontology_iri = site.cld.rstrip("#/")
-    if choice is neg.PAGE:
+    cached = documents().get(("ontology", "", choice.extension))
+    if cached is not None:
+        response = Response(cached[0], mimetype=cached[1])
+    elif choice is neg.PAGE:
         renderer = Renderer(voc.ontology, voc, site.local_path)
         node = ox.NamedNode(ontology_iri)
         response = render("ontology.html", title=voc.ontology.label(node) or "Ontology", iri=ontology_iri,
@@ -229,6 +238,8 @@ def ontology(ext: str | None = None) -> Response:
         body = (site.release / "ontology.ttl").read_bytes() if choice.fmt.name == "turtle" else (
             ox.serialize(voc.triples, format=choice.fmt.ox, prefixes=prefixes()))
         response = Response(body, mimetype=choice.media_type)
+    if cached is None:
+        documents().put(("ontology", "", choice.extension), response.get_data(), response.mimetype)
     if ext is None:
         response.headers["Content-Location"] = f"/ontology.{choice.extension}"
     return _finish(site, response, tag=f"ontology.{choice.extension}", alternates=alternates)

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, render_template
 from markupsafe import Markup
 
+from .cache import DocumentCache
 from .description import Vocabulary
 from .negotiation import HTML
 from .site import Site
@@ -17,6 +18,8 @@ from .views import Value
 
 VOCABULARY = "conflict_ld.vocabulary"
 SUMMARY = "conflict_ld.summary"
+CACHE = "conflict_ld.documents"
+DOCUMENT_CACHE_BYTES = 64 * 2**20  # rendered documents kept per app
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ def prepare_pages(app: Flask, site: Site) -> None:
     ontology = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{site.base}graph/ontology> {{ ?s ?p ?o }} }}"
     app.extensions[VOCABULARY] = Vocabulary.from_triples(site.backend.construct(ontology), namespace=site.cld)
     app.extensions[SUMMARY] = Summary.read(site.release / "report.json")
+    app.extensions[CACHE] = DocumentCache(max_bytes=DOCUMENT_CACHE_BYTES)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ def vocabulary() -> Vocabulary:
 
 def summary() -> Summary:
     return current_app.extensions[SUMMARY]
+
+
+def documents() -> DocumentCache:
+    return current_app.extensions[CACHE]
 
 
 def value_html(v: Value) -> Markup:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from conflict_ld.server.app import create_app
+from conflict_ld.server.cache import DocumentCache
 from conflict_ld.server.site import SAFE
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
@@ -235,3 +236,29 @@ def test_the_void_iris_dereference(client, path: str, accept: str | None, target
     followed = client.get(target, headers={"Accept": accept} if accept else {})
     assert followed.status_code == 200 and followed.mimetype == (accept or "text/html")
     assert client.get("/dataset/class/Nothing").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/page/Hamas", "/data/Hamas.jsonld", "/ontology.rdf", "/graph/entities"])
+def test_a_cached_document_is_the_same_answer(default_build: Path, url: str) -> None:
+    """The second request is served from the app's document cache: same body, type, headers."""
+    app = create_app({"out": default_build})
+    client = app.test_client()
+    first, cached = client.get(url), client.get(url)
+    assert len(app.extensions["conflict_ld.documents"]) == 1
+    assert cached.data == first.data and cached.status_code == 200
+    for header in ("Content-Type", "ETag", "Last-Modified", "Link", "Vary", "Content-Location"):
+        assert cached.headers.get(header) == first.headers.get(header), header
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert client.head(url).data == b""
+
+
+def test_the_document_cache_is_bounded_least_recently_used_first() -> None:
+    cache = DocumentCache(max_bytes=80)
+    for key in "abcd":
+        cache.put(key, b"x" * 10, "text/plain")
+    assert cache.get("a") is not None  # a is now the most recently used
+    for key in "efghij":
+        cache.put(key, b"y" * 10, "text/plain")
+    assert cache._bytes <= 80 and cache.get("a") is not None and cache.get("b") is None
+    cache.put("huge", b"z" * 11, "text/plain")  # more than an eighth: not kept
+    assert cache.get("huge") is None
