@@ -38,3 +38,9 @@ test: lint system-packages
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache *.egg-info
+
+# Re-fetch YASGUI's built files for the query page from npm (see server/static/yasgui/README.md);
+# `make update-yasgui YASGUI_VERSION=4.6.2` pins a version, the default is the latest.
+.PHONY: update-yasgui
+update-yasgui:
+	scripts/update-yasgui.sh $(YASGUI_VERSION)

@@ -19,6 +19,7 @@ class RdfFormat:
     oxigraph: str  # an ox.RdfFormat member name
     graphs: bool
     aliases: tuple[str, ...] = field(default=())
+    w3c: str = ""  # the format's IRI under http://www.w3.org/ns/formats/
 
     @property
     def ox(self) -> ox.RdfFormat:
@@ -38,6 +39,7 @@ class ResultsFormat:
     media_type: str
     oxigraph: str  # an ox.QueryResultsFormat member name
     aliases: tuple[str, ...] = field(default=())
+    w3c: str = ""  # the format's IRI under http://www.w3.org/ns/formats/
 
     @property
     def ox(self) -> ox.QueryResultsFormat:

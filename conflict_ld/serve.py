@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .build import BuildError
 
 
-def serve(*, data: Path, host: str, port: int, threads: int) -> None:
+def serve(*, data: Path, host: str, port: int, threads: int, limits: Mapping[str, Any] | None = None) -> None:
     from waitress import serve as waitress_serve
 
     from conflict_ld.server.app import create_app
     from conflict_ld.server.store import DataMissing
 
     try:
-        app = create_app({"out": data})
+        app = create_app({"out": data, **(limits or {})})
     except DataMissing as error:
         raise BuildError(str(error), path=data) from None
     base = app.config["CONFLICT_LD_BASE_URI"]

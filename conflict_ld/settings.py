@@ -47,6 +47,26 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"must be a number, got {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"must be 0 (off) or more, got {number}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"must be a number of seconds, got {value!r}") from None
+    if not number > 0:
+        raise SettingsError(f"must be more than 0 seconds, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -72,8 +92,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", "8080", "port the server listens on", _port),
     Setting("threads", "4", "worker threads of the WSGI server", _positive),
+    Setting("max_query_length", "100000",
+            "longest SPARQL query accepted, in bytes of UTF-8 (longer: 413); 0 = no limit", _count),
+    Setting("max_rows", "10000",
+            "most solutions (or triples) one SPARQL answer holds; a longer result is cut and says "
+            "so (header X-Result-Truncated, and \"truncated\": true in JSON); 0 = no limit", _count),
+    Setting("rate_limit", "300",
+            "SPARQL requests one client (remote address) may make per rate window (more: 429 with "
+            "Retry-After); 0 = off", _count),
+    Setting("rate_window", "60", "the rate limit's window, in seconds", _seconds),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+# The SPARQL endpoint's limits: `serve` takes them and create_app reads them.
+SPARQL_LIMITS = ("max_query_length", "max_rows", "rate_limit", "rate_window")
 
 
 def resolve(names: list[str], given: Mapping[str, str | None], *,

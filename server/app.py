@@ -17,27 +17,36 @@ from werkzeug.exceptions import HTTPException
 
 from conflict_ld.resources import prefixes
 
-from . import linked_data, sparql
-from .backend import EmbeddedBackend
+from . import linked_data, query_page, sparql
+from .backend import Backend, EmbeddedBackend
+from .limits import EXTENSION as SPARQL_EXTENSION
+from .limits import SparqlLimits
 from .negotiation import HTML
 from .pages import page, prepare_pages
 from .site import EXTENSION, Site
 from .store import build_base_uri, load_store, release_stamp
 
 
-def create_app(settings: Mapping[str, Any]) -> Flask:
-    """``settings["out"]``: the build folder; its IRIs' base comes from its build report."""
+def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -> Flask:
+    """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
+    The SPARQL limits (``max_query_length``, ``max_rows``, ``rate_limit``, ``rate_window``)
+    come from ``settings``, else the environment, else their defaults. ``backend``: answer
+    from it instead of the build's own store (tests serve other data this way)."""
     folder = Path(settings["out"])
     base = build_base_uri(folder)
     version, published = release_stamp(folder)
+    sparql_limits = SparqlLimits.from_settings(settings)
     site = Site(folder=folder, base=base, version=version, published=published,
-                backend=EmbeddedBackend(load_store(folder)), cld=prefixes()["cld"])
-    app = Flask(__name__)
+                backend=backend if backend is not None else EmbeddedBackend(load_store(folder)),
+                cld=prefixes()["cld"])
+    app = Flask(__name__, static_folder=None)  # assets: query_page.asset (stamped URLs)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
+    app.extensions[SPARQL_EXTENSION] = sparql_limits
     prepare_pages(app, site)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(query_page.bp)
     app.register_error_handler(HTTPException, _http_error)
     return app
 

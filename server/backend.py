@@ -16,6 +16,8 @@ import pyoxigraph as ox
 
 from conflict_ld.formats import RdfFormat, ResultsFormat
 
+from . import row_limit
+
 
 class QueryError(Exception):
     """A query the backend refuses or cannot run; ``status`` is the HTTP status it means."""
@@ -53,7 +55,7 @@ class Backend(Protocol):
     def execute(self, query: str, *, results_format: ResultsFormat | None,
                 graph_format: RdfFormat | None, default_graphs: Sequence[str] = (),
                 named_graphs: Sequence[str] = (), timeout: float | None = None,
-                max_rows: int | None = None) -> Answer: ...
+                max_rows: int | None = None, base_iri: str | None = None) -> Answer: ...
 
     def select(self, query: str) -> list[dict[str, ox.Term]]: ...
 
@@ -65,38 +67,64 @@ class Backend(Protocol):
 
 
 class EmbeddedBackend:
-    """An Oxigraph store in this process."""
+    """An Oxigraph store in this process. Its default graph must hold the union of the
+    named graphs (``store.load_store`` puts it there)."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def _run(self, query: str, *, default_graphs: Sequence[str] = (),
-             named_graphs: Sequence[str] = ()) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        options: dict = {}
-        if default_graphs:
+    def _run(self, query: str, *, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+             base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        options: dict = {"base_iri": base_iri}
+        store = self.store
+        if len(default_graphs) > 1:
+            # Oxigraph merges several default graphs as a bag (a triple in two of them twice);
+            # the protocol's default graph is their merge as a set: build it, for this query.
+            store = ox.Store()
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for g in default_graphs
+                              for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            store.bulk_extend(q for g in named_graphs
+                              for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif default_graphs or named_graphs:
+            # A protocol dataset replaces the query's FROM / FROM NAMED and the store's own
+            # dataset entirely: what it does not name is empty.
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self.store.query(query, **options)
+            return store.query(query, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
 
     def execute(self, query: str, *, results_format: ResultsFormat | None,
                 graph_format: RdfFormat | None, default_graphs: Sequence[str] = (),
                 named_graphs: Sequence[str] = (), timeout: float | None = None,
-                max_rows: int | None = None) -> Answer:
-        result = self._run(query, default_graphs=default_graphs, named_graphs=named_graphs)
+                max_rows: int | None = None, base_iri: str | None = None) -> Answer:
+        """Run a query and serialise its result. ``timeout`` is not enforced here (a pool of
+        killable worker processes does that). With ``max_rows``, a result is cut after that
+        many solutions or triples and the answer says so. ``base_iri`` resolves the query's
+        relative IRIs (the endpoint's own URL)."""
+        result = self._run(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                           base_iri=base_iri)
+        if isinstance(result, ox.QueryBoolean):
+            if results_format is None:
+                raise NotAcceptable("boolean")
+            return Answer("boolean", result.serialize(format=results_format.ox), results_format.media_type)
         if isinstance(result, ox.QueryTriples):
             if graph_format is None:
                 raise NotAcceptable("graph")
-            return Answer("graph", ox.serialize(result, format=graph_format.ox), graph_format.media_type)
+            if not max_rows:
+                return Answer("graph", result.serialize(format=graph_format.ox), graph_format.media_type)
+            body, truncated = row_limit.triples(result, graph_format, max_rows)
+            return Answer("graph", body, graph_format.media_type, truncated)
         if results_format is None:
-            raise NotAcceptable("boolean" if isinstance(result, ox.QueryBoolean) else "solutions")
-        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        return Answer(kind, result.serialize(format=results_format.ox), results_format.media_type)
+            raise NotAcceptable("solutions")
+        if not max_rows:
+            return Answer("solutions", result.serialize(format=results_format.ox), results_format.media_type)
+        again = lambda: self._run(query, default_graphs=default_graphs,  # noqa: E731
+                                  named_graphs=named_graphs, base_iri=base_iri)
+        body, truncated = row_limit.solutions(again, result, results_format, max_rows)
+        return Answer("solutions", body, results_format.media_type, truncated)
 
     def select(self, query: str) -> list[dict[str, ox.Term]]:
         result = self._run(query)

@@ -1,30 +1,159 @@
-"""The SPARQL 1.1 query endpoint, ``/sparql``."""
+"""The SPARQL 1.1 query endpoint, ``/sparql`` (SPARQL 1.1 Protocol, query operation).
+
+A request is read (``sparql_request``), limited (``limits``), inspected before it runs
+(``sparql_inspect``: SERVICE and updates are refused), then answered by the site's backend in
+the negotiated format. Without a query, ``GET /sparql`` is the service description, or the
+query page for a browser.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, current_app, request
 
 from . import negotiation as neg
-from .backend import NotAcceptable, QueryError
+from . import query_page, service_description
+from .backend import Answer, NotAcceptable, QueryError, QuerySyntaxError
+from .limits import EXTENSION, SparqlLimits
+from .negotiation import Representation
 from .site import current_site
+from .sparql_inspect import is_update, uses_service
+from .sparql_request import ProtocolError, read
 
 bp = Blueprint("sparql", __name__)
+PATH = "/sparql"
+METHODS = "GET, HEAD, POST, OPTIONS"
+# ``format=`` words a client (SPARQLWrapper) uses for a results format and, for a CONSTRUCT or
+# DESCRIBE, means the RDF format of the same family.
+GRAPH_WORDS = {"json": "jsonld", "json-ld": "jsonld", "xml": "rdfxml", "rdf+xml": "rdfxml"}
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
+def limits() -> SparqlLimits:
+    return current_app.extensions[EXTENSION]
+
+
+@bp.route(PATH, methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
 def sparql() -> Response:
-    query = request.values.get("query")
-    if query is None:
-        abort(400, "missing query parameter")
-    results = neg.negotiate(request, neg.results(), default=neg.results()[0])
-    graph = neg.negotiate(request, neg.graphs(), default=neg.graphs()[0])
+    if request.method == "OPTIONS":
+        return _preflight()
+    config = limits()
+    wait = config.limiter.check(request.remote_addr or "")
+    if wait:
+        return _text(429, f"too many requests: at most {config.limiter.limit} per "
+                     f"{config.limiter.window:g} s from one client; retry later",
+                     {"Retry-After": config.limiter.retry_after(wait)})
+    try:
+        asked = read(request, max_length=config.max_query_length)
+    except ProtocolError as error:
+        return _text(error.status, str(error))
+    if asked.query is None:
+        if request.method == "POST":
+            return _text(400, "no query: send query=... or an application/sparql-query body")
+        return _describe(asked.format)
+    if uses_service(asked.query):
+        return _text(403, "SERVICE is not allowed: this endpoint makes no requests to other endpoints")
+    results = _choose(neg.results(), asked.format, {})
+    graph = _choose(neg.graphs(), asked.format, GRAPH_WORDS)
     try:
         answer = current_site().backend.execute(
-            query, results_format=results.fmt if results else None,  # type: ignore[arg-type]
-            graph_format=graph.fmt if graph else None)  # type: ignore[arg-type]
+            asked.query, results_format=results.fmt if results else None,  # type: ignore[arg-type]
+            graph_format=graph.fmt if graph else None,  # type: ignore[arg-type]
+            default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
+            max_rows=config.max_rows or None, base_iri=request.base_url)
     except NotAcceptable as error:
-        offered = neg.graphs() if error.kind == "graph" else neg.results()
-        return neg.not_acceptable(offered)
+        return _not_acceptable(neg.graphs() if error.kind == "graph" else neg.results(), error.kind)
+    except QuerySyntaxError as error:
+        if is_update(asked.query):
+            return _text(403, "this endpoint is read-only: SPARQL Update is not accepted "
+                         "(INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD)")
+        return _text(400, str(error))
     except QueryError as error:
-        return Response(f"{error}\n", error.status, mimetype="text/plain")
-    return Response(answer.body, mimetype=answer.media_type)
+        return _text(error.status, str(error))
+    return _answer(answer, config.max_rows)
+
+
+def _answer(answer: Answer, max_rows: int) -> Response:
+    body = answer.body
+    response = Response(mimetype=answer.media_type)
+    if answer.truncated:
+        if answer.media_type == "application/sparql-results+json":
+            body = b'{"truncated":true,' + body[1:]  # Oxigraph writes '{"head":...'
+        response.headers["X-Result-Truncated"] = "true"
+        response.headers["X-Result-Limit"] = str(max_rows)
+    response.set_data(body)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _describe(wanted: str | None) -> Response:
+    """The service description (RDF), or the query page for a browser (a client that prefers
+    HTML; ``*/*`` alone gets the description)."""
+    offered = (*neg.graphs(), neg.PAGE)
+    choice = _choose(offered, wanted, GRAPH_WORDS, default=neg.graphs()[0])
+    if choice is None:
+        return _not_acceptable(offered, "service description")
+    site = current_site()
+    if choice.fmt is None:
+        response = query_page.render(site)
+    else:
+        config = limits()
+        rate = (f"at most {config.limiter.limit} requests per {config.limiter.window:g} s per client"
+                if config.limiter.limit else "no rate limit")
+        triples = service_description.describe(
+            site, request.base_url, sizes=service_description.graph_sizes(site, config.cache),
+            max_rows=config.max_rows, max_query_length=config.max_query_length, rate=rate)
+        response = Response(service_description.serialize(triples, choice.fmt.ox),  # type: ignore[arg-type]
+                            mimetype=choice.media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _choose(offered: Sequence[Representation], wanted: str | None, words: dict[str, str], *,
+            default: Representation | None = None) -> Representation | None:
+    """``format=`` (a name, an extension, a media type) wins over Accept's q-values; no Accept
+    at all gets ``default`` (the first offered if not given)."""
+    if wanted:
+        wanted = wanted.strip().lower()
+        wanted = words.get(wanted, wanted)
+        return next((r for r in offered if wanted in r.names or wanted == r.media_type
+                     or wanted in r.aliases), None)
+    if not request.headers.get("Accept"):
+        return default or offered[0]
+    by_media: dict[str, Representation] = {}
+    for rep in offered:
+        for media in (rep.media_type, *rep.aliases):
+            by_media.setdefault(media, rep)
+    best = request.accept_mimetypes.best_match(list(by_media))
+    return by_media.get(best) if best else None
+
+
+def _not_acceptable(offered: Sequence[Representation], kind: str) -> Response:
+    listing = ", ".join(r.media_type for r in offered)
+    return _text(406, f"406 Not Acceptable: a {kind} result is available as {listing} "
+                 "(Accept, or format= with a name such as json, xml, csv, tsv, turtle, jsonld)")
+
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status, mimetype="text/plain", headers=headers)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = METHODS
+    response.headers["Access-Control-Allow-Headers"] = (
+        request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type")
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = METHODS
+    return response
+
+
+@bp.after_app_request
+def _cors(response: Response) -> Response:
+    """Every answer of the endpoint, errors and 405s included, may be read from any origin."""
+    if request.path == PATH:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Result-Limit, Retry-After"
+    return response

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -59,6 +60,7 @@ def live_server(default_build: Path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(default_build), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "CONFLICT_LD_RATE_LIMIT": "0"},  # many tests share one client address
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -1,0 +1,64 @@
+"""The SPARQL endpoint's limits (one object per app) and its per-client rate limiter."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from conflict_ld import settings as cfg
+
+EXTENSION = "conflict_ld.sparql"
+
+
+class RateLimiter:
+    """At most ``limit`` requests per ``window`` seconds from one client, as a generic cell
+    rate algorithm: a client may send a burst of ``limit`` requests, then one every
+    ``window / limit`` seconds. One float per client; ``limit`` 0 turns it off."""
+
+    def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._due: dict[str, float] = {}  # per client: when its allowance is spent again
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> float:
+        """Count a request from ``client``: 0 if allowed, else the seconds to wait."""
+        if not self.limit:
+            return 0.0
+        interval = self.window / self.limit
+        now = self.clock()
+        with self._lock:
+            due = max(self._due.get(client, now), now)
+            wait = due + interval - now - self.window
+            if wait > 0:
+                return wait
+            self._due[client] = due + interval
+            if len(self._due) > 10_000:  # forget clients whose allowance is whole again
+                self._due = {c: d for c, d in self._due.items() if d > now}
+        return 0.0
+
+    @staticmethod
+    def retry_after(wait: float) -> str:
+        return str(max(1, math.ceil(wait)))
+
+
+@dataclass
+class SparqlLimits:
+    max_query_length: int  # bytes of UTF-8; 0: none
+    max_rows: int  # solutions or triples in one answer; 0: none
+    limiter: RateLimiter
+    cache: dict[str, Any] = field(default_factory=dict)  # the service description's counts
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> SparqlLimits:
+        """Values given to ``create_app`` win over the environment over the defaults."""
+        given = {name: None if settings.get(name) is None else str(settings[name])
+                 for name in cfg.SPARQL_LIMITS}
+        values = cfg.resolve(list(cfg.SPARQL_LIMITS), given)
+        return cls(values["max_query_length"], values["max_rows"],
+                   RateLimiter(values["rate_limit"], values["rate_window"]))
