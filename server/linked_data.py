@@ -117,7 +117,9 @@ def _document(kind: Kind, local: str, *, choice: neg.Representation | None = Non
         response = Response(cached[0], mimetype=cached[1])
     else:
         iri = _iri(site, kind, local)
-        triples = site.backend.construct(kind.query(iri, cld=site.cld))
+        # Sorted: the store's order changes from one process to the next, and a document must
+        # be the same bytes under the same ETag after a restart (Turtle groups by subject).
+        triples = sorted(site.backend.construct(kind.query(iri, cld=site.cld)), key=str)
         if not triples or (not kind.document and not any(t.subject.value == iri for t in triples)):
             abort(404)
         if choice is neg.PAGE:

@@ -5,6 +5,8 @@ ontology, caching headers."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -262,3 +264,18 @@ def test_the_document_cache_is_bounded_least_recently_used_first() -> None:
     assert cache._bytes <= 80 and cache.get("a") is not None and cache.get("b") is None
     cache.put("huge", b"z" * 11, "text/plain")  # more than an eighth: not kept
     assert cache.get("huge") is None
+
+
+def test_documents_are_the_same_bytes_in_every_process(default_build: Path, iris) -> None:
+    """The ETag names the release and the representation, so a restarted server (a fresh
+    store, whose iteration order differs) must send the same bytes."""
+    urls = ["/data/Aknaf_Bait_al-Maqdis.ttl", "/data/Aknaf_Bait_al-Maqdis.jsonld",
+            "/page/Aknaf_Bait_al-Maqdis", f"/data/{_doc('source', iris['source'])}.ttl",
+            f"/data/{_doc('graph', iris['graph'])}.nt"]
+    script = ("import sys; from conflict_ld.server.app import create_app; "
+              "c = create_app({'out': sys.argv[1]}).test_client(); "
+              "import hashlib; "
+              "print(' '.join(hashlib.sha256(c.get(u).data).hexdigest() for u in sys.argv[2:]))")
+    runs = {subprocess.run([sys.executable, "-c", script, str(default_build), *urls], check=True,
+                           capture_output=True, text=True).stdout for _ in range(3)}
+    assert len(runs) == 1
