@@ -96,7 +96,7 @@ class Vocabulary:
 
     @classmethod
     def from_triples(cls, triples: Iterable[ox.Triple], *, namespace: str) -> Vocabulary:
-        triples = tuple(triples)
+        triples = tuple(stable_blank_nodes(triples))
         d = Description(triples)
         labels = {s.value: label for s in d.out if isinstance(s, ox.NamedNode)
                   and (label := d.label(s)) is not None}
@@ -129,6 +129,42 @@ class Vocabulary:
         own = [t for t in types if self.own(t)]
         below = set().union(*(self.ancestors.get(t, ()) for t in own))
         return [t for t in own if t not in below]
+
+
+def stable_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples, sorted, with blank nodes renamed ``b0``, ``b1``, ... in the order they are
+    reached from named subjects: the store names them anew at every load, and a document must
+    be the same bytes after a restart. Enough for tree-shaped blank nodes (``[ ... ]``, lists)."""
+    triples = list(triples)
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return sorted(triples, key=str)
+    by_subject: dict[Term, list[ox.Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
+
+    def key(t: ox.Triple) -> tuple[str, str, str]:
+        masked = "_" if isinstance(t.object, ox.BlankNode) else str(t.object)
+        return ("_" if isinstance(t.subject, ox.BlankNode) else str(t.subject), str(t.predicate), masked)
+
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def visit(node: Term) -> None:
+        for t in sorted(by_subject.get(node, ()), key=key):
+            if isinstance(t.object, ox.BlankNode) and t.object not in names:
+                names[t.object] = ox.BlankNode(f"b{len(names)}")
+                visit(t.object)
+
+    for subject in sorted((s for s in by_subject if not isinstance(s, ox.BlankNode)), key=str):
+        visit(subject)
+    for t in sorted(triples, key=key):  # blank nodes no named node reaches: in sorted order
+        if isinstance(t.subject, ox.BlankNode) and t.subject not in names:
+            names[t.subject] = ox.BlankNode(f"b{len(names)}")
+            visit(t.subject)
+
+    def rename(term: Term) -> Term:
+        return names.get(term, term) if isinstance(term, ox.BlankNode) else term
+
+    return sorted((ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples), key=str)
 
 
 def compact(iri: str) -> str:

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, redirect, request
 from conflict_ld.resources import prefixes
 
 from . import negotiation as neg
-from .description import Description
+from .description import Description, stable_blank_nodes
 from .kinds import ENTITY, KINDS, Kind, document_path, kind_of_document, kind_of_iri_path
 from .pages import Alternate, documents, render, summary, value_html, vocabulary
 from .site import SAFE, Site, current_site
@@ -117,9 +117,10 @@ def _document(kind: Kind, local: str, *, choice: neg.Representation | None = Non
         response = Response(cached[0], mimetype=cached[1])
     else:
         iri = _iri(site, kind, local)
-        # Sorted: the store's order changes from one process to the next, and a document must
-        # be the same bytes under the same ETag after a restart (Turtle groups by subject).
-        triples = sorted(site.backend.construct(kind.query(iri, cld=site.cld)), key=str)
+        # Sorted, blank nodes named by position: the store's order and blank node labels change
+        # from one process to the next, and a document must be the same bytes under the same
+        # ETag after a restart.
+        triples = stable_blank_nodes(site.backend.construct(kind.query(iri, cld=site.cld)))
         if not triples or (not kind.document and not any(t.subject.value == iri for t in triples)):
             abort(404)
         if choice is neg.PAGE:

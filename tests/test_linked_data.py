@@ -271,7 +271,8 @@ def test_documents_are_the_same_bytes_in_every_process(default_build: Path, iris
     store, whose iteration order differs) must send the same bytes."""
     urls = ["/data/Aknaf_Bait_al-Maqdis.ttl", "/data/Aknaf_Bait_al-Maqdis.jsonld",
             "/page/Aknaf_Bait_al-Maqdis", f"/data/{_doc('source', iris['source'])}.ttl",
-            f"/data/{_doc('graph', iris['graph'])}.nt"]
+            f"/data/{_doc('graph', iris['graph'])}.nt", "/ontology.nt", "/ontology.jsonld", "/ontology.rdf",
+            "/data/graph/ontology.ttl"]
     script = ("import sys; from conflict_ld.server.app import create_app; "
               "c = create_app({'out': sys.argv[1]}).test_client(); "
               "import hashlib; "
