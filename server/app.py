@@ -22,7 +22,7 @@ from .backend import Backend, EmbeddedBackend
 from .limits import EXTENSION as SPARQL_EXTENSION
 from .limits import SparqlLimits
 from .negotiation import HTML
-from .pages import page
+from .pages import page, prepare_pages
 from .site import EXTENSION, Site
 from .store import build_base_uri, load_store, release_stamp
 
@@ -43,6 +43,7 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.extensions[SPARQL_EXTENSION] = sparql_limits
+    prepare_pages(app, site)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(query_page.bp)

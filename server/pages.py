@@ -1,64 +1,92 @@
-"""Server-rendered HTML: no external assets, readable on a phone."""
+"""Server-rendered HTML: Jinja2 templates (``server/templates/``, autoescaped), no external
+assets, inline CSS, readable on a phone."""
 
 from __future__ import annotations
 
-import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Response
+from flask import Flask, Response, current_app, render_template
+from markupsafe import Markup
 
+from .cache import DocumentCache
+from .description import Vocabulary
 from .negotiation import HTML
 from .site import Site
+from .views import Value
+
+VOCABULARY = "conflict_ld.vocabulary"
+SUMMARY = "conflict_ld.summary"
+CACHE = "conflict_ld.documents"
+DOCUMENT_CACHE_BYTES = 64 * 2**20  # rendered documents kept per app
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the home page and the class indexes show about the release (its build report)."""
+
+    triples: int
+    entities: int
+    relations: int
+    sources: int
+    by_class: dict[str, int]  # entities by asserted class
+
+    @classmethod
+    def read(cls, report: Path) -> Summary:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        by_class = {str(k): int(v) for k, v in data.get("entities", {}).get("by_class", {}).items()}
+        return cls(triples=int(data.get("triples", 0)),
+                   entities=int(data.get("entities", {}).get("total", sum(by_class.values()))),
+                   relations=sum(data.get("relations", {}).get("by_class", {}).values()),
+                   sources=len(data.get("subjects", {})), by_class=by_class)
+
+
+def prepare_pages(app: Flask, site: Site) -> None:
+    """Read once, when the app starts, what every page needs: the ontology's words (from the
+    release's ontology graph) and the release's counts."""
+    ontology = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{site.base}graph/ontology> {{ ?s ?p ?o }} }}"
+    app.extensions[VOCABULARY] = Vocabulary.from_triples(site.backend.construct(ontology), namespace=site.cld)
+    app.extensions[SUMMARY] = Summary.read(site.release / "report.json")
+    app.extensions[CACHE] = DocumentCache(max_bytes=DOCUMENT_CACHE_BYTES)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    href: str
+    media_type: str
+    name: str
+
+
+def render(template: str, *, status: int = 200, **context: object) -> Response:
+    context.setdefault("alternates", ())
+    context.setdefault("jsonld", None)
+    return Response(render_template(template, **context), status, mimetype=HTML)
 
 
 def page(title: str, body: str, *, status: int = 200) -> Response:
-    return Response(
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-        f"{body}</body></html>",
-        status,
-        mimetype=HTML,
-    )
+    """A page around ``body``, HTML its caller has escaped (the error pages)."""
+    return render("base.html", title=title, body=Markup(body), status=status)
 
 
-def home_html(site: Site) -> str:
-    counts = site.backend.select(
-        "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c } GROUP BY ?c ORDER BY ?c")
-    rows = "".join(
-        f"<tr><td>{html.escape(s['c'].value.removeprefix(site.cld))}</td><td>{s['n'].value}</td></tr>"
-        for s in counts
-    )
-    return (f"<p>Linked data on armed groups of the Syrian civil war. "
-            f"Query it at <a href='/sparql'>/sparql</a>.</p><table>{rows}</table>")
+def vocabulary() -> Vocabulary:
+    return current_app.extensions[VOCABULARY]
 
 
-def entity_html(site: Site, iri: str) -> str:
-    rows = site.backend.select(
-        f"""PREFIX cld: <{site.cld}> PREFIX prov: <http://www.w3.org/ns/prov#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT DISTINCT ?r ?class ?other ?otherLabel ?start ?end ?date ?evidence ?source WHERE {{
-          ?r cld:subject|cld:object <{iri}> ; a ?class .
-          FILTER(STRSTARTS(STR(?class), STR(cld:)))
-          OPTIONAL {{ ?r cld:subject|cld:object ?other FILTER(?other != <{iri}>)
-                     OPTIONAL {{ ?other rdfs:label ?otherLabel FILTER(LANG(?otherLabel) = "en") }} }}
-          OPTIONAL {{ ?r cld:startDate ?start }} OPTIONAL {{ ?r cld:endDate ?end }}
-          OPTIONAL {{ ?r cld:date ?date }}
-          OPTIONAL {{ ?r prov:qualifiedDerivation ?a . ?a cld:evidence ?evidence ; prov:entity ?source }}
-        }} ORDER BY ?class ?otherLabel""")
-    out = []
-    for row in rows:
-        other = row.get("other")
-        label = row["otherLabel"].value if "otherLabel" in row else (other.value if other else "")
-        link = (
-            f"<a href='{html.escape(site.local_path(other.value) or other.value)}'>{html.escape(label)}</a>"
-            if other is not None else ""
-        )
-        when = " – ".join(row[x].value for x in ("start", "end") if x in row) or (
-            row["date"].value if "date" in row else ""
-        )
-        evidence = html.escape(row["evidence"].value if "evidence" in row else "")
-        kind = html.escape(row["class"].value.removeprefix(site.cld))
-        out.append(f"<tr><td>{kind}</td><td>{link}</td><td>{html.escape(when)}</td>"
-                   f"<td><q>{evidence}</q></td></tr>")
-    header = "<tr><th>relation</th><th>with</th><th>when</th><th>evidence</th></tr>"
-    return f"<table>{header}{''.join(out)}</table>"
+def summary() -> Summary:
+    return current_app.extensions[SUMMARY]
+
+
+def documents() -> DocumentCache:
+    return current_app.extensions[CACHE]
+
+
+def value_html(v: Value) -> Markup:
+    """A value as HTML: a link when it has one, a language (and direction) when it has one.
+    A template global (``value(v)``): pages call it thousands of times, a Jinja macro is slow."""
+    title = Markup(' title="{}"').format(v.note) if v.note else Markup()
+    if v.href:
+        return Markup('<a href="{}"{}>{}</a>').format(v.href, title, v.text)
+    rtl = Markup(' dir="rtl"') if v.lang == "ar" else ""
+    lang = Markup(' lang="{}"{}').format(v.lang, rtl) if v.lang else ""
+    return Markup("<span{}{}>{}</span>").format(lang, title, v.text)
