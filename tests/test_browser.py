@@ -132,6 +132,7 @@ def test_entity_page_link_leads_to_linked_entity(seen: dict[str, Any], live_serv
     page = _page(seen, "entity")
     assert page["start_url"] == urllib.parse.urljoin(live_server, f"page/{ENTITY}")
     assert page["h1"] == english_name(live_server, ENTITY)
+    assert page["home_links"] > 0, "an entity page links home"
     assert page["link_href"] and not page["link_href"].startswith("http"), page["link_href"]
     assert page["after_url"] != page["start_url"]
     assert urllib.parse.urlsplit(page["after_url"]).path == f"/page/{LINKED}"
