@@ -47,6 +47,21 @@ def _positive(value: str) -> int:
     return number
 
 
+def _endpoint(value: str) -> str:
+    """An absolute http(s) URL, or empty (not used)."""
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise SettingsError(f"must be an absolute http(s) URL (or empty), got {value!r}")
+    return value
+
+
+def _iri(value: str) -> str:
+    """An absolute IRI, or empty (not used)."""
+    if value and (not urlsplit(value).scheme or any(c in value for c in '<>" {}|\\^`')):
+        raise SettingsError(f"must be an absolute IRI (or empty), got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -72,6 +87,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", "8080", "port the server listens on", _port),
     Setting("threads", "4", "worker threads of the WSGI server", _positive),
+    # Remote mode: a SPARQL 1.1 store elsewhere answers the queries instead of the embedded one.
+    Setting("store", "", "SPARQL 1.1 query endpoint every query goes to, e.g. "
+            "http://127.0.0.1:7878/query; empty: the embedded store", _endpoint),
+    Setting("into", "", "SPARQL 1.1 Graph Store endpoint `load` puts the release into, e.g. "
+            "http://127.0.0.1:7878/store or http://127.0.0.1:8890/sparql-graph-crud-auth", _endpoint),
+    Setting("store_graph", "", "graph of the store holding the union of the release's graphs, "
+            "sent as default-graph-uri with every query; empty: the store's default graph "
+            "(Virtuoso has none: give an IRI)", _iri),
+    Setting("store_timeout", "60", "seconds to wait for the store's answer", _positive),
+    # Credentials for the Graph Store endpoint: from the environment only, never on a command line.
+    Setting("store_user", "", "user for the Graph Store endpoint (HTTP Basic or Digest)"),
+    Setting("store_password", "", "password for the Graph Store endpoint"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

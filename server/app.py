@@ -15,10 +15,11 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from conflict_ld import settings as cfg
 from conflict_ld.resources import prefixes
 
 from . import linked_data, sparql
-from .backend import EmbeddedBackend
+from .backend import Backend, EmbeddedBackend, QueryError
 from .negotiation import HTML
 from .pages import page
 from .site import EXTENSION, Site
@@ -26,19 +27,42 @@ from .store import build_base_uri, load_store, release_stamp
 
 
 def create_app(settings: Mapping[str, Any]) -> Flask:
-    """``settings["out"]``: the build folder; its IRIs' base comes from its build report."""
+    """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
+    ``settings["store"]`` (optional): a SPARQL endpoint to send every query to instead."""
     folder = Path(settings["out"])
     base = build_base_uri(folder)
     version, published = release_stamp(folder)
     site = Site(folder=folder, base=base, version=version, published=published,
-                backend=EmbeddedBackend(load_store(folder)), cld=prefixes()["cld"])
+                backend=_backend(settings, folder), cld=prefixes()["cld"])
     app = Flask(__name__)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(QueryError, _query_error)
     return app
+
+
+def _backend(settings: Mapping[str, Any], folder: Path) -> Backend:
+    """The embedded store, or the remote one the settings name (the release folder is still
+    read for the base IRI, the version and the VoID)."""
+    names = ["store", "store_graph", "store_timeout"]
+    given = {n: None if settings.get(n) is None else str(settings[n]) for n in names}
+    remote = cfg.resolve(names, given, environ={})
+    if not remote["store"]:
+        return EmbeddedBackend(load_store(folder))
+    from .remote import RemoteBackend
+
+    return RemoteBackend(remote["store"], default_graph=remote["store_graph"],
+                         timeout=remote["store_timeout"])
+
+
+def _query_error(error: QueryError) -> Response:
+    """A page's query that failed (the remote store down or slow): its status, not a 500."""
+    http_error = HTTPException(str(error))
+    http_error.code = error.status
+    return _http_error(http_error)
 
 
 def _http_error(error: HTTPException) -> Response:
