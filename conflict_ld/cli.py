@@ -122,9 +122,20 @@ REMOTE = ("store", "store_graph", "store_timeout")
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from .load import LoadError, load
+    from .load import LoadError, load, load_virtuoso_bulk
 
-    values = cfg.resolve(["out", "into", "store_graph", "store_user", "store_password"], vars(args))
+    values = cfg.resolve(["out", "into", "store_graph", "store_user", "store_password", "isql"], vars(args))
+    if args.method == "virtuoso-bulk":
+        try:
+            loaded = load_virtuoso_bulk(out=values["out"], isql=values["isql"], graph=values["store_graph"],
+                                        user=values["store_user"], password=values["store_password"],
+                                        progress=_progress)
+        except LoadError as error:
+            print(f"conflict-ld: error: {error}", file=sys.stderr)
+            return 2
+        print(f"loaded {loaded.graphs} graphs ({loaded.triples} triples) and their union "
+              f"({loaded.union} triples) through {values['isql']}")
+        return 0
     if not values["into"]:
         print("conflict-ld: error: into: give the Graph Store endpoint (--into URL or "
               f"{cfg.BY_NAME['into'].env})", file=sys.stderr)
@@ -180,9 +191,12 @@ def parser() -> argparse.ArgumentParser:
     put = sub.add_parser("load", help="put the latest release into a SPARQL 1.1 store through the "
                          "Graph Store Protocol (exit 2 on error); credentials from "
                          "CONFLICT_LD_STORE_USER / CONFLICT_LD_STORE_PASSWORD")
-    _add(put, "into", "out", "store_graph")
-    put.add_argument("--method", choices=("gsp",), default="gsp",
-                     help="gsp: SPARQL 1.1 Graph Store HTTP Protocol, PUT per graph (idempotent)")
+    _add(put, "into", "out", "store_graph", "isql")
+    put.add_argument("--method", choices=("gsp", "virtuoso-bulk"), default="gsp",
+                     help="gsp: SPARQL 1.1 Graph Store HTTP Protocol, PUT per graph, any store; "
+                          "virtuoso-bulk: Virtuoso's bulk loader through isql-vt at --isql (the "
+                          "release folder must be readable by Virtuoso, in its DirsAllowed). "
+                          "Both replace the graphs: loading again changes nothing")
     put.set_defaults(func=cmd_load)
     return top
 

@@ -62,6 +62,14 @@ def _iri(value: str) -> str:
     return value
 
 
+def _host_port(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host:
+        raise SettingsError(f"must be host:port, got {value!r}")
+    _port(port)
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -95,6 +103,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_graph", "", "graph of the store holding the union of the release's graphs, "
             "sent as default-graph-uri with every query; empty: the store's default graph "
             "(Virtuoso has none: give an IRI)", _iri),
+    Setting("isql", "127.0.0.1:1111", "Virtuoso's SQL address (host:port) for `load --method "
+            "virtuoso-bulk`", _host_port),
     Setting("store_timeout", "60", "seconds to wait for the store's answer", _positive),
     # Credentials for the Graph Store endpoint: from the environment only, never on a command line.
     Setting("store_user", "", "user for the Graph Store endpoint (HTTP Basic or Digest)"),
