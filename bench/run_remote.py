@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -61,6 +62,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="a build folder")
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
+    # Stopped (a timeout, ^C from a supervisor): still stop the stores, in ``finally``.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     release = release_folder(args.out).resolve()
     work = Path(tempfile.mkdtemp(prefix="cld-remote-"))
     oxigraph_port, http_port, sql_port = free_port(), free_port(), free_port()

@@ -115,9 +115,9 @@ class RemoteBackend:
 
     # -- the connection pool ----------------------------------------------------------------
 
-    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+    def _connection(self, *, fresh: bool = False) -> tuple[http.client.HTTPConnection, bool]:
         with self._lock:
-            if self._pool:
+            if self._pool and not fresh:
                 return self._pool.pop(), True
         cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
         return cls(self._host, self._port, timeout=self.timeout), False
@@ -143,8 +143,8 @@ class RemoteBackend:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept,
                    "User-Agent": "conflict-ld"}
         seconds = timeout or self.timeout
-        for _attempt in range(2):
-            connection, reused = self._connection()
+        for attempt in range(2):
+            connection, reused = self._connection(fresh=attempt > 0)
             connection.timeout = seconds
             if connection.sock is not None:
                 connection.sock.settimeout(seconds)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import gzip
+import http.client
 import re
 import shutil
 import socket
@@ -20,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conflict_ld.server.app import create_app
-from conflict_ld.server.remote import normalise_json, query_kind
+from conflict_ld.server.remote import RemoteBackend, normalise_json, query_kind
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -331,6 +332,21 @@ def test_store_error_is_502_with_its_status(oxigraph: str, default_build: Path) 
     response = client.get("/page/Aknaf_Bait_al-Maqdis", headers={"Accept": "text/plain"})
     assert response.status_code == 502
     assert "answered 404" in response.get_data(as_text=True)
+
+
+def test_stale_keep_alive_connections_are_replaced(oxigraph: str) -> None:
+    """Regression: with several dead connections in the pool, the retry took another dead one
+    and the query failed; it must open a fresh connection instead."""
+    backend = RemoteBackend(f"{oxigraph}/query")
+    for _ in range(3):
+        connection = http.client.HTTPConnection("127.0.0.1", int(oxigraph.rsplit(":", 1)[1]))
+        connection.connect()
+        connection.sock.shutdown(socket.SHUT_RDWR)  # as a store closing an idle connection does
+        backend._release(connection)
+    try:
+        assert backend.ask(f"ASK {{ <{AKNAF}> ?p ?o }}") is True
+    finally:
+        backend.close()
 
 
 def test_store_setting_is_validated(default_build: Path) -> None:
