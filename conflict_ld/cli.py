@@ -188,9 +188,9 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve a built dataset (SPARQL and linked data)")
     _add(serve, "out", "host", "port", "threads", *REMOTE)
     serve.set_defaults(func=cmd_serve)
-    put = sub.add_parser("load", help="put the latest release into a SPARQL 1.1 store through the "
-                         "Graph Store Protocol (exit 2 on error); credentials from "
-                         "CONFLICT_LD_STORE_USER / CONFLICT_LD_STORE_PASSWORD")
+    put = sub.add_parser("load", help="put the latest release into a SPARQL 1.1 store, for `serve "
+                         "--store` (exit 2 on error); credentials from CONFLICT_LD_STORE_USER / "
+                         "CONFLICT_LD_STORE_PASSWORD")
     _add(put, "into", "out", "store_graph", "isql")
     put.add_argument("--method", choices=("gsp", "virtuoso-bulk"), default="gsp",
                      help="gsp: SPARQL 1.1 Graph Store HTTP Protocol, PUT per graph, any store; "
