@@ -112,9 +112,39 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    values = cfg.resolve(["out", "host", "port", "threads", *cfg.SPARQL_LIMITS], vars(args))
+    values = cfg.resolve(["out", "host", "port", "threads", *cfg.APP], vars(args))
     serve(data=values["out"], host=values["host"], port=values["port"], threads=values["threads"],
-          limits={name: values[name] for name in cfg.SPARQL_LIMITS})
+          app_settings={name: values[name] for name in cfg.APP})
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from .load import LoadError, load, load_virtuoso_bulk
+
+    values = cfg.resolve(["out", "into", "store_graph", "store_user", "store_password", "isql"], vars(args))
+    if args.method == "virtuoso-bulk":
+        try:
+            loaded = load_virtuoso_bulk(out=values["out"], isql=values["isql"], graph=values["store_graph"],
+                                        user=values["store_user"], password=values["store_password"],
+                                        progress=_progress)
+        except LoadError as error:
+            print(f"conflict-ld: error: {error}", file=sys.stderr)
+            return 2
+        print(f"loaded {loaded.graphs} graphs ({loaded.triples} triples) and their union "
+              f"({loaded.union} triples) through {values['isql']}")
+        return 0
+    if not values["into"]:
+        print("conflict-ld: error: into: give the Graph Store endpoint (--into URL or "
+              f"{cfg.BY_NAME['into'].env})", file=sys.stderr)
+        return 2
+    try:
+        loaded = load(out=values["out"], into=values["into"], graph=values["store_graph"],
+                      user=values["store_user"], password=values["store_password"], progress=_progress)
+    except LoadError as error:
+        print(f"conflict-ld: error: {error}", file=sys.stderr)
+        return 2
+    print(f"loaded {loaded.graphs} graphs ({loaded.triples} triples) and their union "
+          f"({loaded.union} triples) into {values['into']}")
     return 0
 
 
@@ -153,8 +183,18 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("-v", "--verbose", action="store_true", help="list false positives and misses")
     score.set_defaults(func=cmd_score)
     serve = sub.add_parser("serve", help="serve a built dataset (SPARQL and linked data)")
-    _add(serve, "out", "host", "port", "threads", *cfg.SPARQL_LIMITS)
+    _add(serve, "out", "host", "port", "threads", *cfg.APP)
     serve.set_defaults(func=cmd_serve)
+    put = sub.add_parser("load", help="put the latest release into a SPARQL 1.1 store, for `serve "
+                         "--store` (exit 2 on error); credentials from CONFLICT_LD_STORE_USER / "
+                         "CONFLICT_LD_STORE_PASSWORD")
+    _add(put, "into", "out", "store_graph", "isql")
+    put.add_argument("--method", choices=("gsp", "virtuoso-bulk"), default="gsp",
+                     help="gsp: SPARQL 1.1 Graph Store HTTP Protocol, PUT per graph, any store; "
+                          "virtuoso-bulk: Virtuoso's bulk loader through isql-vt at --isql (the "
+                          "release folder must be readable by Virtuoso, in its DirsAllowed). "
+                          "Both replace the graphs: loading again changes nothing")
+    put.set_defaults(func=cmd_load)
     return top
 
 

@@ -10,17 +10,19 @@ from typing import Any
 from .build import BuildError
 
 
-def serve(*, data: Path, host: str, port: int, threads: int, limits: Mapping[str, Any] | None = None) -> None:
+def serve(*, data: Path, host: str, port: int, threads: int,
+          app_settings: Mapping[str, Any] | None = None) -> None:
     from waitress import serve as waitress_serve
 
     from conflict_ld.server.app import create_app
     from conflict_ld.server.store import DataMissing
 
     try:
-        app = create_app({"out": data, **(limits or {})})
+        app = create_app({"out": data, **(app_settings or {})})
     except DataMissing as error:
         raise BuildError(str(error), path=data) from None
     base = app.config["CONFLICT_LD_BASE_URI"]
-    print(f"serving {data} on http://{host}:{port}/ (IRIs under {base}; SPARQL at /sparql)",
+    where = f"; queries go to {app_settings['store']}" if app_settings and app_settings.get("store") else ""
+    print(f"serving {data} on http://{host}:{port}/ (IRIs under {base}; SPARQL at /sparql{where})",
           file=sys.stderr, flush=True)
     waitress_serve(app, host=host, port=port, threads=threads)

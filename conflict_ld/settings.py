@@ -65,6 +65,27 @@ def _seconds(value: str) -> float:
     if not number > 0:
         raise SettingsError(f"must be more than 0 seconds, got {value!r}")
     return number
+def _endpoint(value: str) -> str:
+    """An absolute http(s) URL, or empty (not used)."""
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise SettingsError(f"must be an absolute http(s) URL (or empty), got {value!r}")
+    return value
+
+
+def _iri(value: str) -> str:
+    """An absolute IRI, or empty (not used)."""
+    if value and (not urlsplit(value).scheme or any(c in value for c in '<>" {}|\\^`')):
+        raise SettingsError(f"must be an absolute IRI (or empty), got {value!r}")
+    return value
+
+
+def _host_port(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host:
+        raise SettingsError(f"must be host:port, got {value!r}")
+    _port(port)
+    return value
 
 
 @dataclass(frozen=True)
@@ -101,10 +122,28 @@ SETTINGS: tuple[Setting, ...] = (
             "SPARQL requests one client (remote address) may make per rate window (more: 429 with "
             "Retry-After); 0 = off", _count),
     Setting("rate_window", "60", "the rate limit's window, in seconds", _seconds),
+    # Remote mode: a SPARQL 1.1 store elsewhere answers the queries instead of the embedded one.
+    Setting("store", "", "SPARQL 1.1 query endpoint every query goes to, e.g. "
+            "http://127.0.0.1:7878/query; empty: the embedded store", _endpoint),
+    Setting("into", "", "SPARQL 1.1 Graph Store endpoint `load` puts the release into, e.g. "
+            "http://127.0.0.1:7878/store or http://127.0.0.1:8890/sparql-graph-crud-auth", _endpoint),
+    Setting("store_graph", "", "graph of the store holding the union of the release's graphs, "
+            "sent as default-graph-uri with every query; empty: the store's default graph "
+            "(Virtuoso has none: give an IRI)", _iri),
+    Setting("isql", "127.0.0.1:1111", "Virtuoso's SQL address (host:port) for `load --method "
+            "virtuoso-bulk`", _host_port),
+    Setting("store_timeout", "60", "seconds to wait for the store's answer", _positive),
+    # Credentials for the Graph Store endpoint: from the environment only, never on a command line.
+    Setting("store_user", "", "user for the Graph Store endpoint (HTTP Basic or Digest)"),
+    Setting("store_password", "", "password for the Graph Store endpoint"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 # The SPARQL endpoint's limits: `serve` takes them and create_app reads them.
 SPARQL_LIMITS = ("max_query_length", "max_rows", "rate_limit", "rate_window")
+# Remote mode: the store `serve` sends every query to.
+REMOTE_STORE = ("store", "store_graph", "store_timeout")
+# What `serve` hands the app factory.
+APP = (*SPARQL_LIMITS, *REMOTE_STORE)
 
 
 def resolve(names: list[str], given: Mapping[str, str | None], *,

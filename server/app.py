@@ -15,29 +15,31 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from conflict_ld import settings as cfg
 from conflict_ld.resources import prefixes
 
 from . import crawl, dumps, linked_data, query_page, sparql
-from .backend import Backend, EmbeddedBackend
+from .backend import Backend, EmbeddedBackend, QueryError, QuerySyntaxError
 from .limits import EXTENSION as SPARQL_EXTENSION
 from .limits import SparqlLimits
 from .negotiation import HTML
 from .pages import page, prepare_pages
 from .site import EXTENSION, Site
-from .store import build_base_uri, load_store, release_stamp
+from .store import build_base_uri, load_store, release_graphs, release_stamp
 
 
 def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -> Flask:
     """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
     The SPARQL limits (``max_query_length``, ``max_rows``, ``rate_limit``, ``rate_window``)
-    come from ``settings``, else the environment, else their defaults. ``backend``: answer
-    from it instead of the build's own store (tests serve other data this way)."""
+    come from ``settings``, else the environment, else their defaults. ``settings["store"]``
+    (optional): a SPARQL endpoint to send every query to instead of the embedded store.
+    ``backend``: answer from it instead (tests serve other data this way)."""
     folder = Path(settings["out"])
     base = build_base_uri(folder)
     version, published = release_stamp(folder)
     sparql_limits = SparqlLimits.from_settings(settings)
     site = Site(folder=folder, base=base, version=version, published=published,
-                backend=backend if backend is not None else EmbeddedBackend(load_store(folder)),
+                backend=backend if backend is not None else _backend(settings, folder),
                 cld=prefixes()["cld"])
     app = Flask(__name__, static_folder=None)  # assets: query_page.asset (stamped URLs)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
@@ -50,7 +52,31 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     app.register_blueprint(dumps.bp)
     app.register_blueprint(crawl.bp)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(QueryError, _query_error)
     return app
+
+
+def _backend(settings: Mapping[str, Any], folder: Path) -> Backend:
+    """The embedded store, or the remote one the settings name (the release folder is still
+    read for the base IRI, the version and the VoID)."""
+    names = ["store", "store_graph", "store_timeout"]
+    given = {n: None if settings.get(n) is None else str(settings[n]) for n in names}
+    remote = cfg.resolve(names, given, environ={})
+    if not remote["store"]:
+        return EmbeddedBackend(load_store(folder))
+    from .remote import RemoteBackend
+
+    return RemoteBackend(remote["store"], default_graph=remote["store_graph"],
+                         named_graphs=release_graphs(folder), timeout=remote["store_timeout"])
+
+
+def _query_error(error: QueryError) -> Response:
+    """A page's query that failed (the remote store down or slow): its status, not a 500.
+    The endpoint answers its clients' queries itself, so a query that reaches here is the
+    server's own: a store that rejects it is a bad gateway, never the client's 400."""
+    http_error = HTTPException(str(error))
+    http_error.code = 502 if isinstance(error, QuerySyntaxError) else error.status
+    return _http_error(http_error)
 
 
 def _http_error(error: HTTPException) -> Response:

@@ -33,6 +33,15 @@ class QueryTimeout(QueryError):
     status = 503
 
 
+class StoreUnavailable(QueryError):
+    """The store the queries go to failed: unreachable or broken (502), overloaded (503), too
+    slow (504). Never the client's fault, and never a bare 500."""
+
+    def __init__(self, message: str, *, status: int = 502) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class NotAcceptable(QueryError):
     """The query's kind of result has no format the client accepts."""
 

@@ -152,7 +152,10 @@ def home() -> Response:
     site, release = current_site(), summary()
     members: dict[str, list] = {}
     if release.entities <= HOME_INDEX_LIMIT:
-        for row in site.backend.select(_members_query(site, sorted(release.by_class))):
+        rows = site.backend.select(_members_query(site, sorted(release.by_class)))
+        # Sorted here as well: Virtuoso does not keep the query's order across several classes.
+        rows.sort(key=lambda r: (r["c"].value, r["key"].value if "key" in r else "", r["e"].value))
+        for row in rows:
             members.setdefault(row["c"].value, []).append(_member(site, row))
     voc = vocabulary()
     classes = [{"name": c, "label": voc.term_name(site.cld + c), "count": n, "href": f"/class/{c}",
@@ -170,10 +173,13 @@ def _members_query(site: Site, classes: list[str], *, limit: int | None = None, 
     under Coalition, not again under ArmedGroup, its entailed super-class)."""
     values = " ".join(f"<{site.cld}{c}>" for c in classes)
     page = f"LIMIT {limit} OFFSET {offset}" if limit is not None else ""
-    return f"""SELECT ?c ?e (SAMPLE(?l) AS ?label) WHERE {{
-      VALUES ?c {{ {values} }} GRAPH <{site.base}graph/entities> {{ ?e a ?c }}
-      OPTIONAL {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
-    }} GROUP BY ?c ?e ORDER BY ?c LCASE(STR(?label)) ?e {page}"""
+    # The grouping sits in a sub-query so the ordering names a plain variable: Virtuoso refuses
+    # an ORDER BY over an aggregate's alias in the same query.
+    return f"""SELECT ?c ?e ?label ?key WHERE {{ {{
+      SELECT ?c ?e (SAMPLE(?l) AS ?label) (LCASE(STR(SAMPLE(?l))) AS ?key) WHERE {{
+        VALUES ?c {{ {values} }} GRAPH <{site.base}graph/entities> {{ ?e a ?c }}
+        OPTIONAL {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
+      }} GROUP BY ?c ?e }} }} ORDER BY ?c ?key ?e {page}"""
 
 
 def _member(site: Site, row: dict) -> dict:

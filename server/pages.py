@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Flask, Response, current_app, render_template
 from markupsafe import Markup
 
@@ -45,8 +46,10 @@ class Summary:
 def prepare_pages(app: Flask, site: Site) -> None:
     """Read once, when the app starts, what every page needs: the ontology's words (from the
     release's ontology graph) and the release's counts."""
-    ontology = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{site.base}graph/ontology> {{ ?s ?p ?o }} }}"
-    app.extensions[VOCABULARY] = Vocabulary.from_triples(site.backend.construct(ontology), namespace=site.cld)
+    # From the release's own file, not the store: a remote store may be down at start (pages
+    # then answer 502 while it is) and must not keep the app from starting.
+    ontology = ox.parse(path=site.release / "ontology.ttl", format=ox.RdfFormat.TURTLE)
+    app.extensions[VOCABULARY] = Vocabulary.from_triples((q.triple for q in ontology), namespace=site.cld)
     app.extensions[SUMMARY] = Summary.read(site.release / "report.json")
     app.extensions[CACHE] = DocumentCache(max_bytes=DOCUMENT_CACHE_BYTES)
 

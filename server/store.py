@@ -25,6 +25,12 @@ def build_base_uri(folder: Path) -> str:
         raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
 
 
+def release_graphs(folder: Path) -> list[str]:
+    """The named graphs of the latest release, from its build report."""
+    report = json.loads((release_folder(folder) / "report.json").read_text(encoding="utf-8"))
+    return sorted(report["graphs"])
+
+
 def release_stamp(folder: Path) -> tuple[str, datetime]:
     """The served release's version and when it was published (for ETag / Last-Modified)."""
     release = release_folder(folder)
