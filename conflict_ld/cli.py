@@ -112,8 +112,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    values = cfg.resolve(["out", "host", "port", "threads"], vars(args))
-    serve(data=values["out"], host=values["host"], port=values["port"], threads=values["threads"])
+    values = cfg.resolve(["out", "host", "port", "threads", *cfg.QUERY_SETTINGS], vars(args))
+    serve(data=values["out"], host=values["host"], port=values["port"], threads=values["threads"],
+          options={name: values[name] for name in cfg.QUERY_SETTINGS})
     return 0
 
 
@@ -152,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("-v", "--verbose", action="store_true", help="list false positives and misses")
     score.set_defaults(func=cmd_score)
     serve = sub.add_parser("serve", help="serve a built dataset (SPARQL and linked data)")
-    _add(serve, "out", "host", "port", "threads")
+    _add(serve, "out", "host", "port", "threads", *cfg.QUERY_SETTINGS)
     serve.set_defaults(func=cmd_serve)
     return top
 

@@ -47,6 +47,35 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"must be 0 or more, got {number}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"must be a number of seconds, got {value!r}") from None
+    if not 0 < seconds < float("inf"):
+        raise SettingsError(f"must be more than 0 seconds, got {value!r}")
+    return seconds
+
+
+STORE_MODES = ("memory", "disk", "auto")
+
+
+def _store_mode(value: str) -> str:
+    if value not in STORE_MODES:
+        raise SettingsError(f"must be one of {', '.join(STORE_MODES)}, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -72,8 +101,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", "8080", "port the server listens on", _port),
     Setting("threads", "4", "worker threads of the WSGI server", _positive),
+    Setting("query_timeout", "20",
+            "seconds a query may run; a longer one is stopped (its query process is killed) and "
+            "answered 503", _seconds),
+    Setting("query_workers", "2",
+            "processes that run queries (a query past the timeout is stopped by killing its "
+            "process); 0 runs queries in the server process, where nothing can stop them", _count),
+    Setting("store", "auto",
+            "where the query processes' store lives: memory (each loads the release), disk (an "
+            "on-disk store built once per release in OUT/.stores/ and shared read-only), auto "
+            "(disk above store_threshold triples)", _store_mode),
+    Setting("store_threshold", "100000", "triples above which store=auto uses the on-disk store",
+            _count),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+# What the web app reads to set up its query processes (``create_app`` and ``serve``).
+QUERY_SETTINGS = ("query_timeout", "query_workers", "store", "store_threshold")
 
 
 def resolve(names: list[str], given: Mapping[str, str | None], *,

@@ -15,30 +15,45 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from conflict_ld import settings as cfg
 from conflict_ld.resources import prefixes
 
 from . import linked_data, sparql
-from .backend import EmbeddedBackend
+from .backend import QueryError
 from .negotiation import HTML
 from .pages import page
+from .pool import open_backend
 from .site import EXTENSION, Site
-from .store import build_base_uri, load_store, release_stamp
+from .store import build_base_uri, release_stamp
 
 
 def create_app(settings: Mapping[str, Any]) -> Flask:
-    """``settings["out"]``: the build folder; its IRIs' base comes from its build report."""
+    """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
+    Query processes, time limit and store: ``settings.QUERY_SETTINGS``, each from ``settings``,
+    else the environment, else its default."""
     folder = Path(settings["out"])
     base = build_base_uri(folder)
     version, published = release_stamp(folder)
+    options = cfg.resolve(list(cfg.QUERY_SETTINGS), {
+        name: None if settings.get(name) is None else str(settings[name]) for name in cfg.QUERY_SETTINGS})
+    backend = open_backend(folder, store=options["store"], workers=options["query_workers"],
+                           timeout=options["query_timeout"], threshold=options["store_threshold"])
     site = Site(folder=folder, base=base, version=version, published=published,
-                backend=EmbeddedBackend(load_store(folder)), cld=prefixes()["cld"])
+                backend=backend, cld=prefixes()["cld"])
     app = Flask(__name__)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(QueryError, _query_error)
     return app
+
+
+def _query_error(error: QueryError) -> Response:
+    """A page's query stopped at the time limit (503) or refused: its status and message, never
+    a 500 (the SPARQL endpoint answers its own)."""
+    return Response(f"{error}\n", error.status, mimetype="text/plain", headers={"Vary": "Accept"})
 
 
 def _http_error(error: HTTPException) -> Response:

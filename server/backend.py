@@ -75,8 +75,6 @@ class EmbeddedBackend:
         options: dict = {}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:

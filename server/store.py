@@ -33,16 +33,44 @@ def release_stamp(folder: Path) -> tuple[str, datetime]:
     return str(report.get("version", release.name)), published
 
 
-def load_store(folder: Path) -> ox.Store:
-    """An in-memory store holding the latest release's dataset (every named graph)."""
+def release_triples(folder: Path) -> int:
+    """How many distinct triples the latest release holds, from its build report."""
+    report = release_folder(folder) / "report.json"
+    try:
+        return int(json.loads(report.read_text(encoding="utf-8"))["triples"])
+    except (OSError, ValueError, KeyError):
+        raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
+
+
+def dataset_dump(folder: Path) -> Path:
+    """The latest release's dataset (every named graph), or a clear error when there is none."""
     dump = release_folder(folder) / "dataset.nq.gz"
     if not dump.is_file():
         raise DataMissing(
             f"no dataset at {dump}: run `conflict-ld build --out {folder}` first"
         )
-    store = ox.Store()
+    return dump
+
+
+def fill_store(store: ox.Store, dump: Path) -> None:
+    """Load a release's dataset into an empty store, in memory or on disk, with the union of its
+    graphs materialised in the default graph. Oxigraph's ``use_default_graph_as_union`` is a
+    bag (a triple in two graphs is counted twice) and the endpoint promises the union as a set,
+    so every named graph's triples are copied into the default graph, where a store holds each
+    triple once."""
     with gzip.open(dump, "rb") as handle:
         store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                      for q in store.quads_for_pattern(None, None, None)
+                      if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def load_store(folder: Path) -> ox.Store:
+    """An in-memory store holding the latest release's dataset (every named graph, and their
+    union in the default graph)."""
+    dump = dataset_dump(folder)
+    store = ox.Store()
+    fill_store(store, dump)
     return store
 
 
