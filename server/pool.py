@@ -193,6 +193,10 @@ class PooledBackend:
         with self._lock:
             return sorted(self._workers)
 
+    def idle(self) -> int:
+        """How many workers wait for a query."""
+        return self._idle.qsize()
+
     # The pool.
 
     def _start(self) -> _Worker:
