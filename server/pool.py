@@ -29,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from conflict_ld.formats import RdfFormat, ResultsFormat
+from conflict_ld.release import release_folder
 
 from .backend import Answer, EmbeddedBackend, QueryError, QueryTimeout
 from .store import load_store
@@ -39,6 +40,12 @@ CONTEXT = "forkserver"
 PRELOAD = ["conflict_ld.server.pool"]
 METHODS = frozenset({"execute", "select", "ask", "construct"})
 START_TIMEOUT = 120.0  # seconds a new worker may take to open its store
+
+
+class PoolClosed(QueryError):
+    """The server is shutting down."""
+
+    status = 503
 
 
 class WorkerDied(QueryError):
@@ -152,10 +159,12 @@ class _Worker:
         self.conn.close()
 
 
-def _stop_all(workers: dict[int, _Worker]) -> None:
-    for worker in list(workers.values()):
+def _stop_all(workers: dict[int, _Worker], lock: threading.Lock) -> None:
+    with lock:
+        stopping = list(workers.values())
+        workers.clear()
+    for worker in stopping:
         worker.stop()
-    workers.clear()
 
 
 class PooledBackend:
@@ -179,7 +188,7 @@ class PooledBackend:
         self._refilling = threading.Lock()
         # Workers are daemons (multiprocessing ends them at exit) and are also killed when the
         # backend is collected or the interpreter exits, whichever comes first.
-        self._finalizer = weakref.finalize(self, _stop_all, self._workers)
+        self._finalizer = weakref.finalize(self, _stop_all, self._workers, self._lock)
         try:
             for _ in range(workers):
                 self._idle.put(self._start())
@@ -245,7 +254,7 @@ class PooledBackend:
         with self._lock:
             if self._closed:
                 worker.stop()
-                raise QueryError("the server is shutting down")
+                raise PoolClosed("the server is shutting down")
             self._workers[worker.pid] = worker
         return worker
 
@@ -281,7 +290,7 @@ class PooledBackend:
     def _acquire(self, deadline: float, limit: float) -> _Worker:
         while True:
             if self._closed:
-                raise QueryError("the server is shutting down")
+                raise PoolClosed("the server is shutting down")
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
@@ -335,7 +344,10 @@ def open_backend(folder: Path, *, store: str, workers: int, timeout: float,
     from .store import release_triples
 
     on_disk = store == "disk" or (store == "auto" and release_triples(folder) > threshold)
-    source = StoreSource(disk_store(folder), on_disk=True) if on_disk else StoreSource(folder, on_disk=False)
+    # The release as it is now: a worker started later loads the same one, even after a new
+    # release is published (the app's version and ETags are those of this one).
+    release = release_folder(folder)
+    source = StoreSource(disk_store(release) if on_disk else release, on_disk=on_disk)
     if workers == 0:
         return EmbeddedBackend(source.open())
     return PooledBackend(source, workers=workers, timeout=timeout)

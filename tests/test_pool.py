@@ -424,3 +424,32 @@ def test_real_server_stops_a_long_query_and_keeps_answering(out: Path) -> None:
         server.stderr.close()  # type: ignore[union-attr]
     # No query process outlives its server.
     assert wait_until(lambda: not any(alive(pid) for pid in processes), seconds=10)
+
+
+def test_a_replacement_worker_loads_the_release_the_server_started_with(out: Path, tmp_path: Path) -> None:
+    """A release published while the server runs is not half-served: every worker, including
+    one started after a kill, answers from the release the app's version and ETags name."""
+    import gzip
+
+    from conflict_ld.server.pool import open_backend
+
+    build = tmp_path / "out"
+    shutil.copytree(out, build, symlinks=True, ignore=shutil.ignore_patterns(".stores"))
+    backend = open_backend(build, store="memory", workers=1, timeout=30, threshold=0)
+    try:
+        newer = build / "newer"
+        shutil.copytree((build / "latest").resolve(), newer)
+        marker = f'<{AKNAF}> <{RDFS}label> "published later" <{BASE}graph/later> .\n'.encode()
+        (newer / "dataset.nq.gz").write_bytes(
+            gzip.compress(gzip.decompress((newer / "dataset.nq.gz").read_bytes()) + marker))
+        (build / "latest").unlink()
+        (build / "latest").symlink_to("newer")
+        (victim,) = backend.pids()
+        os.kill(victim, signal.SIGKILL)
+        assert wait_until(lambda: not alive(victim))
+        assert backend.select(POINT)
+        assert victim not in backend.pids()
+        assert not backend.ask('ASK { ?s ?p "published later" }')
+        assert EmbeddedBackend(load_store(build)).ask('ASK { ?s ?p "published later" }')
+    finally:
+        backend.close()
