@@ -30,8 +30,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("build"), help="a build folder")
     parser.add_argument("--number", type=int, default=2000, help="queries per measurement")
     parser.add_argument("--entity", default="Aknaf_Bait_al-Maqdis", help="the entity looked up")
+    parser.add_argument("--iri", help="the entity's full IRI (instead of --entity)")
     args = parser.parse_args()
-    iri = f"{build_base_uri(args.out)}resource/{args.entity}"
+    iri = args.iri or f"{build_base_uri(args.out)}resource/{args.entity}"
     point = f"SELECT ?label {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
     page = (f"PREFIX cld: <{prefixes()['cld']}> CONSTRUCT {{ ?s ?p ?o }} WHERE {{ "
             f"{{ <{iri}> ?p ?o BIND(<{iri}> AS ?s) }} "

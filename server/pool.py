@@ -11,6 +11,7 @@ the other workers; when all are busy a request waits for one, within the same li
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -118,17 +119,20 @@ def _watch_parent(parent: int) -> None:
 def _serve(conn: Connection, source: StoreSource) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    # When the server closes the pipe or exits, nobody is waiting for an answer: end quietly.
+    with contextlib.suppress(BrokenPipeError, EOFError, ConnectionResetError):
+        _answer(conn, source)
+
+
+def _answer(conn: Connection, source: StoreSource) -> None:
     try:
         backend = EmbeddedBackend(source.open())
-    except BaseException as error:
+    except Exception as error:
         conn.send(("error", _portable(error)))
         return
     conn.send(("ready", os.getpid()))
     while True:
-        try:
-            method, args, kwargs = conn.recv()
-        except (EOFError, OSError):  # the server closed the pipe or exited
-            return
+        method, args, kwargs = conn.recv()
         try:
             if method not in METHODS:
                 raise ValueError(f"no backend method {method!r}")
