@@ -453,3 +453,16 @@ def test_a_replacement_worker_loads_the_release_the_server_started_with(out: Pat
         assert EmbeddedBackend(load_store(build)).ask('ASK { ?s ?p "published later" }')
     finally:
         backend.close()
+
+
+def test_a_process_that_exits_without_closing_leaves_no_query_process(out: Path) -> None:
+    script = ("import sys\nfrom conflict_ld.server.app import create_app\n"
+              "if __name__ == '__main__':\n"
+              "    app = create_app({'out': sys.argv[1], 'query_workers': 2})\n"
+              "    print(*app.extensions['conflict_ld'].backend.pids(), flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(out)], capture_output=True, text=True,
+                          timeout=60, check=True)
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert len(pids) == 2
+    assert wait_until(lambda: not any(alive(pid) for pid in pids))
+    assert "Traceback" not in done.stderr, done.stderr
