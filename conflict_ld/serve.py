@@ -12,13 +12,14 @@ from .build import BuildError
 
 def serve(*, data: Path, host: str, port: int, threads: int,
           app_settings: Mapping[str, Any] | None = None) -> None:
+    """``app_settings``: more settings for ``create_app`` (limits, query processes, store)."""
     from waitress import serve as waitress_serve
 
     from conflict_ld.server.app import create_app
     from conflict_ld.server.store import DataMissing
 
     try:
-        app = create_app({"out": data, **(app_settings or {})})
+        app = create_app({**(app_settings or {}), "out": data})
     except DataMissing as error:
         raise BuildError(str(error), path=data) from None
     base = app.config["CONFLICT_LD_BASE_URI"]

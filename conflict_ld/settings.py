@@ -62,9 +62,11 @@ def _seconds(value: str) -> float:
         number = float(value)
     except ValueError:
         raise SettingsError(f"must be a number of seconds, got {value!r}") from None
-    if not number > 0:
+    if not 0 < number < float("inf"):
         raise SettingsError(f"must be more than 0 seconds, got {value!r}")
     return number
+
+
 def _endpoint(value: str) -> str:
     """An absolute http(s) URL, or empty (not used)."""
     parts = urlsplit(value)
@@ -85,6 +87,15 @@ def _host_port(value: str) -> str:
     if not host:
         raise SettingsError(f"must be host:port, got {value!r}")
     _port(port)
+    return value
+
+
+STORE_MODES = ("memory", "disk", "auto")
+
+
+def _store_mode(value: str) -> str:
+    if value not in STORE_MODES:
+        raise SettingsError(f"must be one of {', '.join(STORE_MODES)}, got {value!r}")
     return value
 
 
@@ -136,14 +147,30 @@ SETTINGS: tuple[Setting, ...] = (
     # Credentials for the Graph Store endpoint: from the environment only, never on a command line.
     Setting("store_user", "", "user for the Graph Store endpoint (HTTP Basic or Digest)"),
     Setting("store_password", "", "password for the Graph Store endpoint"),
+    # Query processes: a query past the time limit is stopped by killing its process.
+    Setting("query_timeout", "20",
+            "seconds a query may run; a longer one is stopped (its query process is killed) and "
+            "answered 503", _seconds),
+    Setting("query_workers", "2",
+            "processes that run queries (a query past the timeout is stopped by killing its "
+            "process); 0 runs queries in the server process, where nothing can stop them", _count),
+    Setting("store_mode", "auto",
+            "where the query processes' store lives: memory (each loads the release), disk (an "
+            "on-disk store built once per release in OUT/.stores/ and shared read-only), auto "
+            "(disk above store_threshold triples); not used with --store URL", _store_mode),
+    Setting("store_threshold", "100000", "triples above which store=auto uses the on-disk store",
+            _count),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 # The SPARQL endpoint's limits: `serve` takes them and create_app reads them.
 SPARQL_LIMITS = ("max_query_length", "max_rows", "rate_limit", "rate_window")
 # Remote mode: the store `serve` sends every query to.
 REMOTE_STORE = ("store", "store_graph", "store_timeout")
+# The embedded store's query processes, time limit and where its data lives.
+QUERY_SETTINGS = ("query_timeout", "query_workers", "store_mode", "store_threshold")
 # What `serve` hands the app factory.
-APP = (*SPARQL_LIMITS, *REMOTE_STORE)
+APP = (*SPARQL_LIMITS, *REMOTE_STORE, *QUERY_SETTINGS)
+
 
 
 def resolve(names: list[str], given: Mapping[str, str | None], *,

@@ -19,18 +19,19 @@ from conflict_ld import settings as cfg
 from conflict_ld.resources import prefixes
 
 from . import crawl, dumps, linked_data, query_page, sparql
-from .backend import Backend, EmbeddedBackend, QueryError, QuerySyntaxError
+from .backend import Backend, QueryError, QuerySyntaxError
 from .limits import EXTENSION as SPARQL_EXTENSION
 from .limits import SparqlLimits
 from .negotiation import HTML
 from .pages import page, prepare_pages
+from .pool import open_backend
 from .site import EXTENSION, Site
-from .store import build_base_uri, load_store, release_graphs, release_stamp
+from .store import build_base_uri, release_graphs, release_stamp
 
 
 def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -> Flask:
     """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
-    The SPARQL limits (``max_query_length``, ``max_rows``, ``rate_limit``, ``rate_window``)
+    The SPARQL limits (``cfg.SPARQL_LIMITS``) and the query processes (``cfg.QUERY_SETTINGS``)
     come from ``settings``, else the environment, else their defaults. ``settings["store"]``
     (optional): a SPARQL endpoint to send every query to instead of the embedded store.
     ``backend``: answer from it instead (tests serve other data this way)."""
@@ -57,17 +58,19 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
 
 
 def _backend(settings: Mapping[str, Any], folder: Path) -> Backend:
-    """The embedded store, or the remote one the settings name (the release folder is still
-    read for the base IRI, the version and the VoID)."""
-    names = ["store", "store_graph", "store_timeout"]
-    given = {n: None if settings.get(n) is None else str(settings[n]) for n in names}
-    remote = cfg.resolve(names, given, environ={})
-    if not remote["store"]:
-        return EmbeddedBackend(load_store(folder))
-    from .remote import RemoteBackend
+    """The remote store the settings name (the release folder is still read for the base IRI,
+    the version and the VoID), or the embedded one in query processes."""
+    given = {n: None if settings.get(n) is None else str(settings[n])
+             for n in (*cfg.REMOTE_STORE, *cfg.QUERY_SETTINGS)}
+    remote = cfg.resolve(list(cfg.REMOTE_STORE), given, environ={})
+    if remote["store"]:
+        from .remote import RemoteBackend
 
-    return RemoteBackend(remote["store"], default_graph=remote["store_graph"],
-                         named_graphs=release_graphs(folder), timeout=remote["store_timeout"])
+        return RemoteBackend(remote["store"], default_graph=remote["store_graph"],
+                             named_graphs=release_graphs(folder), timeout=remote["store_timeout"])
+    options = cfg.resolve(list(cfg.QUERY_SETTINGS), given)
+    return open_backend(folder, store=options["store_mode"], workers=options["query_workers"],
+                        timeout=options["query_timeout"], threshold=options["store_threshold"])
 
 
 def _query_error(error: QueryError) -> Response:
@@ -77,8 +80,6 @@ def _query_error(error: QueryError) -> Response:
     http_error = HTTPException(str(error))
     http_error.code = 502 if isinstance(error, QuerySyntaxError) else error.status
     return _http_error(http_error)
-
-
 def _http_error(error: HTTPException) -> Response:
     """Errors are negotiated too: a browser gets a page, a client gets plain text."""
     code = error.code or 500

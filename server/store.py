@@ -39,18 +39,39 @@ def release_stamp(folder: Path) -> tuple[str, datetime]:
     return str(report.get("version", release.name)), published
 
 
-def load_store(folder: Path) -> ox.Store:
-    """An in-memory store holding the latest release's dataset: every named graph, and their
-    union as a set in the default graph (see ``materialise_union``)."""
+def release_triples(folder: Path) -> int:
+    """How many distinct triples the latest release holds, from its build report."""
+    report = release_folder(folder) / "report.json"
+    try:
+        return int(json.loads(report.read_text(encoding="utf-8"))["triples"])
+    except (OSError, ValueError, KeyError):
+        raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
+
+
+def dataset_dump(folder: Path) -> Path:
+    """The latest release's dataset (every named graph), or a clear error when there is none."""
     dump = release_folder(folder) / "dataset.nq.gz"
     if not dump.is_file():
         raise DataMissing(
             f"no dataset at {dump}: run `conflict-ld build --out {folder}` first"
         )
-    store = ox.Store()
+    return dump
+
+
+def fill_store(store: ox.Store, dump: Path) -> None:
+    """Load a release's dataset into an empty store, in memory or on disk, with the union of its
+    graphs materialised in the default graph (``materialise_union``)."""
     with gzip.open(dump, "rb") as handle:
         store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
     materialise_union(store)
+
+
+def load_store(folder: Path) -> ox.Store:
+    """An in-memory store holding the latest release's dataset (every named graph, and their
+    union in the default graph)."""
+    dump = dataset_dump(folder)
+    store = ox.Store()
+    fill_store(store, dump)
     return store
 
 
