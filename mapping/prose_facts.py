@@ -157,6 +157,25 @@ def load_rules(text: str) -> tuple[ProseRule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True)
+class _RuleIndex:
+    rules: tuple[tuple[ProseRule, frozenset[str], frozenset[str]], ...]  # rule, required, carry_required
+    texts: tuple[str, ...]  # every text some rule requires
+
+
+# Rule tables seen, by id; the tuple is held so that its id stays its own.
+_rule_indexes: dict[int, tuple[Sequence[ProseRule], _RuleIndex]] = {}
+
+
+def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
+    entry = _rule_indexes.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        indexed = tuple((r, frozenset(r.required), frozenset(r.carry_required)) for r in rules)
+        texts = sorted({t for _, req, carry in indexed for t in (*req, *carry)})
+        entry = _rule_indexes[id(rules)] = (rules, _RuleIndex(rules=indexed, texts=tuple(texts)))
+    return entry[1]
+
+
 def load_prose_tables(text: str) -> ProseTables:
     data = tomllib.loads(text)
     return ProseTables(
@@ -280,8 +299,16 @@ class ProseMapper:
         self._running = context.running
         periods = self._periods(plain, template, context)
         facts: list[Fact] = []
-        for rule in self.rules:
-            for match, carried in self._matches(rule, template, context):
+        text = template.text
+        index = _rule_index(self.rules)
+        # Which of the rules' required texts the sentence has: most rules need one it lacks.
+        present = {part for part in index.texts if part in text}
+        for rule, required, carry_required in index.rules:
+            if not required <= present and (
+                rule.carry_regex is None or not context.topic or not carry_required <= present
+            ):
+                continue
+            for match, carried in self._matches(rule, template, context, required, carry_required, present):
                 facts.extend(
                     self._facts(rule, match, carried, context.topic, template, periods, sentence, section)
                 )
@@ -291,17 +318,25 @@ class ProseMapper:
         return _prefer_complete(facts)
 
     def _matches(
-        self, rule: ProseRule, template: Template, context: _Context
+        self,
+        rule: ProseRule,
+        template: Template,
+        context: _Context,
+        required: frozenset[str],
+        carry_required: frozenset[str],
+        present: set[str],
     ) -> Iterable[tuple[re.Match[str], bool]]:
+        """``required``: ``rule.required`` as a set; ``present``: those of the rules' required
+        texts that the template contains."""
         text = template.text
         found = False
-        if all(part in text for part in rule.required):
+        if required <= present:
             for match in rule.regex.finditer(text):
                 found = True
                 yield match, False
         if found or rule.carry_regex is None or not context.topic:
             return
-        if not all(part in text for part in rule.carry_required):
+        if not carry_required <= present:
             return
         for match in rule.carry_regex.finditer(text):
             before = template.text[: match.start()]
