@@ -132,7 +132,11 @@ def map_articles(
 
 def digest(*parts: object) -> str:
     """A short stable hash of content: canonical JSON, so Python's hash seed plays no part."""
-    text = _CANONICAL.encode(parts)
+    if all(type(part) is str or type(part) is int for part in parts):
+        # The same text, written directly (an attestation's parts are all of these).
+        text = f"[{', '.join(_json_string(p) if type(p) is str else repr(p) for p in parts)}]"
+    else:
+        text = _CANONICAL.encode(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -147,6 +151,7 @@ def _jsonable(value: object) -> object:
 # What json.dumps(parts, default=_jsonable, ensure_ascii=False, sort_keys=True) writes, without
 # building an encoder per call.
 _CANONICAL = json.JSONEncoder(default=_jsonable, ensure_ascii=False, sort_keys=True)
+_json_string = json.encoder.encode_basestring  # how that encoder writes a string
 
 
 def _string(text: str) -> ox.Literal:
