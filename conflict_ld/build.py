@@ -10,8 +10,6 @@ import gc
 import gzip
 import hashlib
 import json
-import queue
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -119,62 +117,21 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, ox.Store]:
-    """The articles of ``seeds`` mapped, and one store of the dataset and the ontology.
+def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, Graph]:
+    with cycle_collection_paused():
+        return _map_folder(seeds, base_uri=base_uri, progress=progress)
 
-    The store loads the mapped statements on a second thread while the mapping goes on:
-    Oxigraph parses and stores a batch of N-Quads without holding Python's interpreter lock."""
-    store = ox.Store()
-    loader = _BulkLoader(store)
-    try:
-        with cycle_collection_paused():
-            tables = load_tables()
-            articles = read_articles(seeds, tables=tables, progress=progress)
-            ontology = ontology_graph()
-            progress(f"mapping {len(articles)} articles")
-            result = map_articles(
-                articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology),
-                prose=load_prose(), sink=loader.put,
-            )
-    except BaseException:
-        loader.close(discard=True)
-        raise
-    loader.close()
+
+def _map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, Graph]:
+    tables = load_tables()
+    articles = read_articles(seeds, tables=tables, progress=progress)
+    ontology = ontology_graph()
+    progress(f"mapping {len(articles)} articles")
+    result = map_articles(articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology),
+                          prose=load_prose())
     graph = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
-    return result, store
-
-
-class _BulkLoader:
-    """Loads batches of N-Quads lines into a store on its own thread, in the order given."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self._store = store
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="bulk-load", daemon=True)
-        self._thread.start()
-
-    def put(self, lines: list[str]) -> None:
-        if self._error is not None:
-            raise self._error
-        if lines:
-            self._queue.put("".join(lines).encode("utf-8"))
-
-    def close(self, *, discard: bool = False) -> None:
-        """Wait until every batch is loaded; raise what loading raised, unless ``discard``."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None and not discard:
-            raise self._error
-
-    def _run(self) -> None:
-        while (data := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
-                except BaseException as error:  # handed to the mapping's thread
-                    self._error = error
+    result.quads.update(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
+    return result, ontology
 
 
 class ValidationFailed(Exception):
@@ -192,10 +149,12 @@ def shapes_graph() -> Graph:
 def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) -> dict[str, Any]:
     """Map, reason, validate and publish a release of ``seeds`` under ``out``; on any error,
     or on a SHACL violation, the published releases are left as they were."""
+    result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
+    ontology_graph, inferred_graph = f"{base_uri}graph/{ONTOLOGY_GRAPH}", f"{base_uri}graph/{INFERRED_GRAPH}"
     # One store carries the release from here on: reasoning, validation and the sorted dump
     # all run in Oxigraph, with no Python object per statement.
-    result, store = map_folder(seeds, base_uri=base_uri, progress=progress)
-    ontology_graph, inferred_graph = f"{base_uri}graph/{ONTOLOGY_GRAPH}", f"{base_uri}graph/{INFERRED_GRAPH}"
+    store = ox.Store()
+    store.bulk_extend(result.quads)
     progress("reasoning: OWL-RL entailments")
     inferred = materialise(store, ontology=ontology_graph, inferred=inferred_graph)
     progress("validating: SHACL shapes")

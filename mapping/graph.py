@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,9 +73,7 @@ class Vocabulary:
 
 @dataclass
 class MappingResult:
-    # The dataset as N-Quads lines (each ends in " .\n"), one named graph per source and one of
-    # the resolved entities; empty when map_articles wrote them to a sink.
-    nquads: set[str]
+    quads: set[ox.Quad]  # one named graph per source, and one of the resolved entities
     entities: dict[str, Entity]
     facts: list[Fact]
     dropped: list[Dropped]
@@ -92,46 +91,36 @@ def map_articles(
     tables: Tables,
     vocab: Vocabulary,
     prose: tuple[Sequence[ProseRule], ProseTables] | None = None,
-    sink: Callable[[list[str]], None] | None = None,
 ) -> MappingResult:
     """The whole mapping: records in, one dataset out. Pure: no files, no network.
     ``prose`` (rules and tables) turns sentences into facts too; without it only infoboxes
-    are mapped. ``sink``, when given, receives the dataset's N-Quads lines in batches as the
-    articles are mapped (a line may come more than once), instead of ``MappingResult.nquads``."""
+    are mapped."""
     resolver = Resolver(tables)
     facts: list[Fact] = []
     dropped: list[Dropped] = []
     unmapped: dict[str, list[str]] = {}
     subjects: dict[str, str] = {}
-    emitter = _Emitter(vocab=vocab, articles={a.source_id: a for a in articles})
-    collected: set[str] = set()
-    flush = sink if sink is not None else collected.update
     for article in sorted(articles, key=lambda a: a.source_id):
         subject = resolver.subject(article.record.title, source=article.source_id)
         for native in article.record.native_names:
             subject.native.setdefault(article.source_id, set()).add(native)
         subjects[article.source_id] = subject.key
         mapper = InfoboxMapper(resolver=resolver, source=article.source_id, subject=subject)
-        found = mapper.facts(article.record)
+        facts.extend(mapper.facts(article.record))
         dropped.extend(mapper.dropped)
         if prose is not None:
             sentences = ProseMapper(resolver=resolver, source=article.source_id, subject=subject,
                                     rules=prose[0], prose=prose[1])
-            found.extend(sentences.facts(article.record))
+            facts.extend(sentences.facts(article.record))
         if mapper.unmapped_labels:
             unmapped[article.source_id] = mapper.unmapped_labels
-        facts.extend(found)
-        # What an article states is written as soon as it is mapped: a relation node's IRI
-        # depends only on what the fact says, and each fact's statements only on the fact.
-        emitter.source(article, subject=subject.key)
-        emitter.facts(found)
-        if len(emitter.lines) >= _BATCH:
-            flush(emitter.take())
-    # Entities last: their labels gather the surface forms of every article.
+    emitter = _Emitter(vocab=vocab, articles={a.source_id: a for a in articles})
     emitter.entities(resolver.entities.values())
-    flush(emitter.take())
+    for article in sorted(articles, key=lambda a: a.source_id):
+        emitter.source(article, subject=subjects[article.source_id])
+    emitter.facts(facts)
     return MappingResult(
-        nquads=collected,
+        quads=emitter.quads,
         entities=resolver.entities,
         facts=facts,
         dropped=dropped,
@@ -139,9 +128,6 @@ def map_articles(
         subjects=subjects,
         sources={a.source_id: vocab.source(a.source_id).value for a in articles},
     )
-
-
-_BATCH = 20_000  # N-Quads lines handed to the sink at a time
 
 
 def digest(*parts: object) -> str:
@@ -168,187 +154,169 @@ _CANONICAL = json.JSONEncoder(default=_jsonable, ensure_ascii=False, sort_keys=T
 _json_string = json.encoder.encode_basestring  # how that encoder writes a string
 
 
-def _nt(term: ox.NamedNode | ox.Literal) -> str:
-    """A term in N-Triples syntax, as Oxigraph writes it (and checks: a bad IRI raises)."""
-    return str(term)
+def _string(text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
 
 
 class _Emitter:
-    """Writes the quads as N-Quads lines, every term as Oxigraph writes it: every later stage
-    (reasoning, validation, serialisation) runs in an Oxigraph store, which parses the lines
-    in bulk, so no Python object is made per statement."""
+    """Writes the quads: Oxigraph terms straight away, since every later stage (reasoning,
+    validation, serialisation) runs in Oxigraph."""
 
     def __init__(self, *, vocab: Vocabulary, articles: Mapping[str, Article]) -> None:
-        self.lines: list[str] = []
+        self.quads: set[ox.Quad] = set()
         self.v = vocab
         self.articles = articles
-        self._graphs: dict[str, str] = {}
-        self._terms: dict[tuple[str, str], str] = {}
-        self._entities: dict[str, str] = {}
-        self._sources: dict[str, tuple[str, str, frozenset[int]]] = {}
-        self._relations: dict[tuple[object, ...], tuple[str, str]] = {}
-        self._integers: dict[int, str] = {}
-        self._days: dict[date, str] = {}
-        self._strings: dict[str, str] = {}
+        self._graphs: dict[str, ox.NamedNode] = {}
+        self._terms: dict[tuple[str, str], ox.NamedNode] = {}
+        self._entities: dict[str, ox.NamedNode] = {}
+        self._sources: dict[str, tuple[ox.NamedNode, ox.NamedNode, frozenset[int]]] = {}
+        self._integers: dict[int, ox.Literal] = {}
+        self._days: dict[date, ox.Literal] = {}
 
-    def take(self) -> list[str]:
-        """The lines written since the last call."""
-        lines, self.lines = self.lines, []
-        return lines
+    def add(self, graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode,
+            o: ox.NamedNode | ox.Literal) -> None:
+        self.quads.add(ox.Quad(s, p, o, graph))
 
-    def add(self, graph: str, s: str, p: str, o: str) -> None:
-        self.lines.append(f"{s} {p} {o} {graph} .\n")
+    def _graph(self, name: str) -> ox.NamedNode:
+        if name not in self._graphs:
+            self._graphs[name] = self.v.graph(name)
+        return self._graphs[name]
 
-    def _graph(self, name: str) -> str:
-        graph = self._graphs.get(name)
-        if graph is None:
-            graph = self._graphs[name] = _nt(self.v.graph(name))
-        return graph
-
-    def t(self, prefix: str, local: str) -> str:
+    def t(self, prefix: str, local: str) -> ox.NamedNode:
         term = self._terms.get((prefix, local))
         if term is None:
-            term = self._terms[(prefix, local)] = _nt(self.v.term(prefix, local))
+            term = self._terms[(prefix, local)] = self.v.term(prefix, local)
         return term
 
-    def _typed(self, lexical: str, datatype: str) -> str:
-        return _nt(ox.Literal(lexical, datatype=self.v.term("xsd", datatype)))
-
-    def _integer(self, number: int) -> str:
+    def _integer(self, number: int) -> ox.Literal:
         literal = self._integers.get(number)
         if literal is None:
-            literal = self._integers[number] = self._typed(str(number), "integer")
+            literal = self._integers[number] = ox.Literal(str(number), datatype=self.t("xsd", "integer"))
         return literal
-
-    def _string(self, text: str) -> str:
-        literal = self._strings.get(text)
-        if literal is None:
-            literal = self._strings[text] = _nt(ox.Literal(text))
-        return literal
-
-    @staticmethod
-    def _lang(text: str, language: str) -> str:
-        return _nt(ox.Literal(text, language=language))
 
     def entities(self, entities: Iterable[Entity]) -> None:
         g = self._graph(ENTITIES_GRAPH)
-        add, t, lang = self.add, self.t, self._lang
+        add, t = self.add, self.t
         for entity in entities:
-            iri = self._entity(entity.key)
+            iri = self.v.entity(entity.key)
             add(g, iri, t("rdf", "type"), t("cld", entity.cls))
-            add(g, iri, t("rdfs", "label"), lang(entity.label, "en"))
-            add(g, iri, t("skos", "prefLabel"), lang(entity.label, "en"))
+            add(g, iri, t("rdfs", "label"), _en(entity.label))
+            add(g, iri, t("skos", "prefLabel"), _en(entity.label))
             for alias in entity.aliases:
-                add(g, iri, t("skos", "altLabel"), lang(alias, "en"))
+                add(g, iri, t("skos", "altLabel"), _en(alias))
             arabic = entity.arabic or next(
                 (n for sid in sorted(entity.native) for n in sorted(entity.native[sid])), None
             )
             if arabic:
-                add(g, iri, t("rdfs", "label"), lang(arabic, "ar"))
+                add(g, iri, t("rdfs", "label"), ox.Literal(arabic, language="ar"))
             for source_id, forms in entity.surface.items():
                 sg = self._graph(source_id)
                 for form in forms:
                     if form != entity.label:
-                        add(sg, iri, t("skos", "altLabel"), lang(form, "en"))
+                        add(sg, iri, t("skos", "altLabel"), _en(form))
             for source_id, forms in entity.native.items():
                 sg = self._graph(source_id)
                 for form in forms:
-                    add(sg, iri, t("skos", "altLabel"), lang(form, "ar"))
+                    add(sg, iri, t("skos", "altLabel"), ox.Literal(form, language="ar"))
 
     def source(self, article: Article, *, subject: str) -> None:
         g = self._graph(article.source_id)
-        add, t, string = self.add, self.t, self._string
-        iri = _nt(self.v.source(article.source_id))
+        add, t = self.add, self.t
+        iri = self.v.source(article.source_id)
         record = article.record
         add(g, iri, t("rdf", "type"), t("cld", "Source"))
-        add(g, iri, t("rdfs", "label"), self._lang(f"{record.title} ({article.file_name})", "en"))
-        add(g, iri, t("dct", "title"), string(record.title))
-        add(g, iri, t("cld", "fileName"), string(article.file_name))
-        add(g, iri, t("cld", "sha256"), string(article.sha256))
-        add(g, iri, t("cld", "rendering"), string(record.rendering))
-        add(g, iri, t("dct", "license"), _nt(CC_BY_SA_4))
-        add(g, iri, t("cld", "about"), self._entity(subject))
+        add(g, iri, t("rdfs", "label"), _en(f"{record.title} ({article.file_name})"))
+        add(g, iri, t("dct", "title"), _string(record.title))
+        add(g, iri, t("cld", "fileName"), _string(article.file_name))
+        add(g, iri, t("cld", "sha256"), _string(article.sha256))
+        add(g, iri, t("cld", "rendering"), _string(record.rendering))
+        add(g, iri, t("dct", "license"), CC_BY_SA_4)
+        add(g, iri, t("cld", "about"), self.v.entity(subject))
         if article.url:
-            add(g, iri, t("schema", "url"), self._typed(article.url, "anyURI"))
+            add(g, iri, t("schema", "url"), ox.Literal(article.url, datatype=t("xsd", "anyURI")))
         for ref in record.references:
-            r = _nt(self.v.reference(article.source_id, ref.number))
+            r = self.v.reference(article.source_id, ref.number)
             add(g, r, t("rdf", "type"), t("cld", "Reference"))
-            add(g, r, t("rdfs", "label"), string(f"[{ref.number}] {ref.text}"))
+            add(g, r, t("rdfs", "label"), _string(f"[{ref.number}] {ref.text}"))
             add(g, r, t("cld", "referenceNumber"), self._integer(ref.number))
-            add(g, r, t("dct", "bibliographicCitation"), string(ref.text))
+            add(g, r, t("dct", "bibliographicCitation"), _string(ref.text))
             add(g, r, t("dct", "isReferencedBy"), iri)
             add(g, r, t("cld", "line"), self._integer(ref.line))
 
-    def facts(self, facts: Iterable[Fact]) -> None:
-        """Every fact with the same content is one relation node, whatever article states it."""
+    def facts(self, facts: Sequence[Fact]) -> None:
+        groups: dict[tuple[object, ...], list[Fact]] = defaultdict(list)
         for fact in facts:
-            key = fact.content_key()
-            node = self._relations.get(key)
-            if node is None:
-                relation = self.v.relation(fact.relation, digest(*key))
-                node = self._relations[key] = (_nt(relation), relation.value)
-            self._fact(fact, *node)
+            groups[fact.content_key()].append(fact)
+        for key, group in groups.items():
+            self._relation(key, group)
 
-    def _entity(self, key: str) -> str:
+    def _entity(self, key: str) -> ox.NamedNode:
         node = self._entities.get(key)
         if node is None:
-            node = self._entities[key] = _nt(self.v.entity(key))
+            node = self._entities[key] = self.v.entity(key)
         return node
 
-    def _source_terms(self, source_id: str) -> tuple[str, str, frozenset[int]]:
+    def _source_terms(self, source_id: str) -> tuple[ox.NamedNode, ox.NamedNode, frozenset[int]]:
         """A source's graph, its IRI and the numbers of its references."""
         terms = self._sources.get(source_id)
         if terms is None:
             known_refs = frozenset(r.number for r in self.articles[source_id].record.references)
-            terms = (self._graph(source_id), _nt(self.v.source(source_id)), known_refs)
+            terms = (self._graph(source_id), self.v.source(source_id), known_refs)
             self._sources[source_id] = terms
         return terms
 
-    def _fact(self, fact: Fact, node: str, node_iri: str) -> None:
-        t, put = self.t, self.lines.append
-        string, integer, entity = self._string, self._integer, self._entity
-        source_id = fact.attestation.source
-        g, src, known_refs = self._source_terms(source_id)
-        end = f" {g} .\n"
-        subject = entity(fact.subject)
-        put(f"{node} {t('rdf', 'type')} {t('cld', fact.relation)}{end}")
-        put(f"{node} {t('cld', 'subject')} {subject}{end}")
-        if fact.object:
-            put(f"{node} {t('cld', 'object')} {entity(fact.object)}{end}")
-        self._period(g, node, fact.period)
-        if fact.quantity is not None:
-            q = fact.quantity
-            for prop, number in (("quantity", q.value), ("minQuantity", q.minimum),
-                                 ("maxQuantity", q.maximum)):
-                if number is not None:
-                    put(f"{node} {t('cld', prop)} {integer(number)}{end}")
-        for status in fact.statuses:
-            put(f"{node} {t('cld', 'status')} {t('cld', status)}{end}")
-        for agent in fact.disputed_by:
-            put(f"{node} {t('cld', 'disputedBy')} {entity(agent)}{end}")
-        for prop, text in (("role", fact.role), ("qualifier", fact.qualifier),
-                           ("formerName", fact.former_name), ("newName", fact.new_name)):
-            if text:
-                put(f"{node} {t('cld', prop)} {string(text)}{end}")
-        put(f"{node} {t('prov', 'wasDerivedFrom')} {src}{end}")
-        att = fact.attestation
-        att_iri = _nt(self.v.attestation(digest(node_iri, source_id, att.line, att.field or "")))
-        put(f"{node} {t('prov', 'qualifiedDerivation')} {att_iri}{end}")
-        put(f"{att_iri} {t('rdf', 'type')} {t('cld', 'Attestation')}{end}")
-        put(f"{att_iri} {t('prov', 'entity')} {src}{end}")
-        put(f"{att_iri} {t('cld', 'evidence')} {string(att.evidence)}{end}")
-        put(f"{att_iri} {t('cld', 'line')} {integer(att.line)}{end}")
-        put(f"{att_iri} {t('cld', 'section')} {string(att.section)}{end}")
-        if att.field:
-            put(f"{att_iri} {t('cld', 'field')} {string(att.field)}{end}")
-        for number in att.cites:
-            if number in known_refs:
-                put(f"{att_iri} {t('cld', 'cites')} {_nt(self.v.reference(source_id, number))}{end}")
-        shortcut = self.v.shortcuts.get(fact.relation)
-        if shortcut and fact.object and "Denied" not in fact.statuses:
-            put(f"{subject} {t('cld', shortcut)} {entity(fact.object)}{end}")
+    def _relation(self, key: tuple[object, ...], group: list[Fact]) -> None:
+        t, quad, put = self.t, ox.Quad, self.quads.add
+        string, integer, entity = _string, self._integer, self._entity
+        first = group[0]
+        node = self.v.relation(first.relation, digest(*key))
+        rdf_type, cld_subject, cld_object = t("rdf", "type"), t("cld", "subject"), t("cld", "object")
+        for fact in group:
+            source_id = fact.attestation.source
+            g, src, known_refs = self._source_terms(source_id)
+            subject = entity(fact.subject)
+            put(quad(node, rdf_type, t("cld", fact.relation), g))
+            put(quad(node, cld_subject, subject, g))
+            if fact.object:
+                put(quad(node, cld_object, entity(fact.object), g))
+            self._period(g, node, fact.period)
+            if fact.quantity is not None:
+                q = fact.quantity
+                for prop, number in (("quantity", q.value), ("minQuantity", q.minimum),
+                                     ("maxQuantity", q.maximum)):
+                    if number is not None:
+                        put(quad(node, t("cld", prop), integer(number), g))
+            for status in fact.statuses:
+                put(quad(node, t("cld", "status"), t("cld", status), g))
+            for agent in fact.disputed_by:
+                put(quad(node, t("cld", "disputedBy"), entity(agent), g))
+            for prop, text in (("role", fact.role), ("qualifier", fact.qualifier),
+                               ("formerName", fact.former_name), ("newName", fact.new_name)):
+                if text:
+                    put(quad(node, t("cld", prop), string(text), g))
+            put(quad(node, t("prov", "wasDerivedFrom"), src, g))
+            att = fact.attestation
+            att_iri = self.v.attestation(digest(node.value, source_id, att.line, att.field or ""))
+            put(quad(node, t("prov", "qualifiedDerivation"), att_iri, g))
+            put(quad(att_iri, rdf_type, t("cld", "Attestation"), g))
+            put(quad(att_iri, t("prov", "entity"), src, g))
+            put(quad(att_iri, t("cld", "evidence"), string(att.evidence), g))
+            put(quad(att_iri, t("cld", "line"), integer(att.line), g))
+            put(quad(att_iri, t("cld", "section"), string(att.section), g))
+            if att.field:
+                put(quad(att_iri, t("cld", "field"), string(att.field), g))
+            for number in att.cites:
+                if number in known_refs:
+                    put(quad(att_iri, t("cld", "cites"), self.v.reference(source_id, number), g))
+            shortcut = self.v.shortcuts.get(fact.relation)
+            if shortcut and fact.object and "Denied" not in fact.statuses:
+                put(quad(subject, t("cld", shortcut), entity(fact.object), g))
 
-    def _period(self, g: str, node: str, period: Period | None) -> None:
+    def _period(self, g: ox.NamedNode, node: ox.NamedNode, period: Period | None) -> None:
         if period is None:
             return
         if period.instant and period.start is not None:
@@ -363,16 +331,17 @@ class _Emitter:
             self._literal(g, node, "endDate", period.end)
             self._bounds(g, node, "earliestEnd", "latestEnd", period.end)
         if period.ongoing:
-            self.add(g, node, self.t("cld", "ongoing"), self._typed("true", "boolean"))
+            self.add(g, node, self.t("cld", "ongoing"), ox.Literal("true", datatype=self.t("xsd", "boolean")))
 
-    def _literal(self, g: str, node: str, prop: str, value: DateValue) -> None:
+    def _literal(self, g: ox.NamedNode, node: ox.NamedNode, prop: str, value: DateValue) -> None:
         if value.lexical and value.precision in _DATATYPES:
-            self.add(g, node, self.t("cld", prop), self._typed(value.lexical, _DATATYPES[value.precision]))
+            literal = ox.Literal(value.lexical, datatype=self.t("xsd", _DATATYPES[value.precision]))
+            self.add(g, node, self.t("cld", prop), literal)
 
-    def _bounds(self, g: str, node: str, low: str, high: str, value: DateValue) -> None:
+    def _bounds(self, g: ox.NamedNode, node: ox.NamedNode, low: str, high: str, value: DateValue) -> None:
         for prop, day in ((low, value.earliest), (high, value.latest)):
             if day is not None:
                 literal = self._days.get(day)
                 if literal is None:
-                    literal = self._days[day] = self._typed(day.isoformat(), "date")
-                self.lines.append(f"{node} {self.t('cld', prop)} {literal} {g} .\n")
+                    literal = self._days[day] = ox.Literal(day.isoformat(), datatype=self.t("xsd", "date"))
+                self.quads.add(ox.Quad(node, self.t("cld", prop), literal, g))
