@@ -106,7 +106,7 @@ def read_articles(seeds: Path, *, tables: Tables, progress: Progress) -> list[Ar
 def cycle_collection_paused() -> Iterator[None]:
     """Parsing and mapping build millions of small objects that all live until the mapping
     ends, and make no reference cycles to speak of: Python's cycle collector would walk them
-    all again and again (half the mapping's time at 1,300 articles). Reference counting
+    all again and again (a third of the mapping's time at 1,300 articles). Reference counting
     still frees everything else; collection resumes (and catches up) afterwards."""
     enabled = gc.isenabled()
     gc.disable()
