@@ -6,11 +6,13 @@ All file I/O of a build lives here; the mapping itself (``conflict_ld.mapping``)
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +102,27 @@ def read_articles(seeds: Path, *, tables: Tables, progress: Progress) -> list[Ar
     return articles
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Parsing and mapping build millions of small objects that all live until the mapping
+    ends, and make no reference cycles to speak of: Python's cycle collector would walk them
+    all again and again (a third of the mapping's time at 1,300 articles). Reference counting
+    still frees everything else; collection resumes (and catches up) afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, Graph]:
+    with cycle_collection_paused():
+        return _map_folder(seeds, base_uri=base_uri, progress=progress)
+
+
+def _map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, Graph]:
     tables = load_tables()
     articles = read_articles(seeds, tables=tables, progress=progress)
     ontology = ontology_graph()

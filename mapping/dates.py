@@ -166,6 +166,33 @@ _KEYWORD = re.compile(
 )
 _AND = re.compile(r"\s+and\s+", _FLAGS)
 
+
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One expression that matches at a position exactly where one of ``patterns`` does (their
+    group names dropped, so that they may repeat): a cheap test before trying them in turn."""
+    return re.compile(
+        "|".join(f"(?:{_GROUP_NAME.sub('(?:', p.pattern)})" for p in patterns), _FLAGS
+    )
+
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+# Where _point_at can find a date, and where _hit_at can find anything (a keyword, an unknown
+# start, a date, a day range): elsewhere neither needs trying.
+_ANY_DATED = _any_of(*_DATED_FORMS, _ISO_MONTH)
+_ANY_POINT = _any_of(*_DATED_FORMS, *_YEARLESS_FORMS, _ISO_MONTH)
+_ANY_START = _any_of(_KEYWORD, _UNKNOWN, *_DATED_FORMS, *_YEARLESS_FORMS, _ISO_MONTH, _BARE_DAY)
+# A quicker search for the places _ANY_START may match: how each of those expressions begins
+# (a digit, "?", "~", or a word: a keyword, "unknown", an approximation, a part of a year or
+# month, a season, a month name), a digit only where no digit precedes it and a word only where
+# no letter or digit does (_select skips such places anyway). A superset, in the same
+# case-insensitive matching; tests/test_dates.py checks it finds every place _ANY_START does.
+_MAY_START = re.compile(
+    r"(?<!\d)\d|[?~≈]|(?<![^\W_])(?:since|from|until|till|up|by|between|unknown|c\.|ca\.|circa|around|about"
+    r"|approx|estimated|early|mid|late|the|beginning|start|middle|end|spring|summer|autumn|fall"
+    r"|winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    _FLAGS,
+)
+
 _CITATION = re.compile(
     r"\[(?:\d+|[a-z]{1,2}|note\s*\d+|nb\s*\d+|edit|citation needed|clarification needed|"
     r"better source needed|dubious|when\?|who\?|failed verification)\]",
@@ -304,13 +331,21 @@ def _select(s: str) -> list[_Hit]:
     hits = []
     # Every date expression holds a digit (a year or a day); none starts after the last one.
     last_digit = next((i for i in range(len(s) - 1, -1, -1) if s[i].isdigit()), -1)
-    for pos in range(last_digit + 1):
+    pos = -1
+    while True:
+        # Only where something can start (see _MAY_START): elsewhere _hit_at finds nothing.
+        candidate = _MAY_START.search(s, pos + 1)
+        if candidate is None or candidate.start() > last_digit:
+            break
+        pos = candidate.start()
         if s[pos].isspace():
             continue
         # Rendered infoboxes glue label and value ("Active23 January 2012", "Dates of
         # operation2011–2013"), so a digit right after a letter still starts a token.
         glued = s[pos].isdigit() and s[pos - 1].isalpha()
         if pos and s[pos - 1].isalnum() and not glued:
+            continue
+        if _ANY_START.match(s, pos) is None:
             continue
         hit = _hit_at(s, pos)
         if hit is not None:
@@ -336,6 +371,8 @@ def _hit_at(s: str, pos: int) -> _Hit | None:
 
 def _point_at(s: str, pos: int, *, yearless: bool = False) -> _Point | None:
     """The longest date expression starting exactly at ``pos``."""
+    if (_ANY_POINT if yearless else _ANY_DATED).match(s, pos) is None:
+        return None
     forms = _DATED_FORMS + _YEARLESS_FORMS if yearless else _DATED_FORMS
     best: re.Match[str] | None = None
     for form in forms:

@@ -132,7 +132,11 @@ def map_articles(
 
 def digest(*parts: object) -> str:
     """A short stable hash of content: canonical JSON, so Python's hash seed plays no part."""
-    text = json.dumps(parts, default=_jsonable, ensure_ascii=False, sort_keys=True)
+    if all(type(part) is str or type(part) is int for part in parts):
+        # The same text, written directly (an attestation's parts are all of these).
+        text = f"[{', '.join(_json_string(p) if type(p) is str else repr(p) for p in parts)}]"
+    else:
+        text = _CANONICAL.encode(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -142,6 +146,12 @@ def _jsonable(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+# What json.dumps(parts, default=_jsonable, ensure_ascii=False, sort_keys=True) writes, without
+# building an encoder per call.
+_CANONICAL = json.JSONEncoder(default=_jsonable, ensure_ascii=False, sort_keys=True)
+_json_string = json.encoder.encode_basestring  # how that encoder writes a string
 
 
 def _string(text: str) -> ox.Literal:
@@ -162,6 +172,10 @@ class _Emitter:
         self.articles = articles
         self._graphs: dict[str, ox.NamedNode] = {}
         self._terms: dict[tuple[str, str], ox.NamedNode] = {}
+        self._entities: dict[str, ox.NamedNode] = {}
+        self._sources: dict[str, tuple[ox.NamedNode, ox.NamedNode, frozenset[int]]] = {}
+        self._integers: dict[int, ox.Literal] = {}
+        self._days: dict[date, ox.Literal] = {}
 
     def add(self, graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode,
             o: ox.NamedNode | ox.Literal) -> None:
@@ -173,13 +187,16 @@ class _Emitter:
         return self._graphs[name]
 
     def t(self, prefix: str, local: str) -> ox.NamedNode:
-        key = (prefix, local)
-        if key not in self._terms:
-            self._terms[key] = self.v.term(prefix, local)
-        return self._terms[key]
+        term = self._terms.get((prefix, local))
+        if term is None:
+            term = self._terms[(prefix, local)] = self.v.term(prefix, local)
+        return term
 
     def _integer(self, number: int) -> ox.Literal:
-        return ox.Literal(str(number), datatype=self.t("xsd", "integer"))
+        literal = self._integers.get(number)
+        if literal is None:
+            literal = self._integers[number] = ox.Literal(str(number), datatype=self.t("xsd", "integer"))
+        return literal
 
     def entities(self, entities: Iterable[Entity]) -> None:
         g = self._graph(ENTITIES_GRAPH)
@@ -237,52 +254,67 @@ class _Emitter:
         for key, group in groups.items():
             self._relation(key, group)
 
+    def _entity(self, key: str) -> ox.NamedNode:
+        node = self._entities.get(key)
+        if node is None:
+            node = self._entities[key] = self.v.entity(key)
+        return node
+
+    def _source_terms(self, source_id: str) -> tuple[ox.NamedNode, ox.NamedNode, frozenset[int]]:
+        """A source's graph, its IRI and the numbers of its references."""
+        terms = self._sources.get(source_id)
+        if terms is None:
+            known_refs = frozenset(r.number for r in self.articles[source_id].record.references)
+            terms = (self._graph(source_id), self.v.source(source_id), known_refs)
+            self._sources[source_id] = terms
+        return terms
+
     def _relation(self, key: tuple[object, ...], group: list[Fact]) -> None:
-        add, t = self.add, self.t
+        t, quad, put = self.t, ox.Quad, self.quads.add
+        string, integer, entity = _string, self._integer, self._entity
         first = group[0]
         node = self.v.relation(first.relation, digest(*key))
+        rdf_type, cld_subject, cld_object = t("rdf", "type"), t("cld", "subject"), t("cld", "object")
         for fact in group:
             source_id = fact.attestation.source
-            g = self._graph(source_id)
-            src = self.v.source(source_id)
-            subject = self.v.entity(fact.subject)
-            add(g, node, t("rdf", "type"), t("cld", fact.relation))
-            add(g, node, t("cld", "subject"), subject)
+            g, src, known_refs = self._source_terms(source_id)
+            subject = entity(fact.subject)
+            put(quad(node, rdf_type, t("cld", fact.relation), g))
+            put(quad(node, cld_subject, subject, g))
             if fact.object:
-                add(g, node, t("cld", "object"), self.v.entity(fact.object))
+                put(quad(node, cld_object, entity(fact.object), g))
             self._period(g, node, fact.period)
             if fact.quantity is not None:
                 q = fact.quantity
                 for prop, number in (("quantity", q.value), ("minQuantity", q.minimum),
                                      ("maxQuantity", q.maximum)):
                     if number is not None:
-                        add(g, node, t("cld", prop), self._integer(number))
+                        put(quad(node, t("cld", prop), integer(number), g))
             for status in fact.statuses:
-                add(g, node, t("cld", "status"), t("cld", status))
+                put(quad(node, t("cld", "status"), t("cld", status), g))
             for agent in fact.disputed_by:
-                add(g, node, t("cld", "disputedBy"), self.v.entity(agent))
+                put(quad(node, t("cld", "disputedBy"), entity(agent), g))
             for prop, text in (("role", fact.role), ("qualifier", fact.qualifier),
                                ("formerName", fact.former_name), ("newName", fact.new_name)):
                 if text:
-                    add(g, node, t("cld", prop), _string(text))
-            add(g, node, t("prov", "wasDerivedFrom"), src)
+                    put(quad(node, t("cld", prop), string(text), g))
+            put(quad(node, t("prov", "wasDerivedFrom"), src, g))
             att = fact.attestation
             att_iri = self.v.attestation(digest(node.value, source_id, att.line, att.field or ""))
-            add(g, node, t("prov", "qualifiedDerivation"), att_iri)
-            add(g, att_iri, t("rdf", "type"), t("cld", "Attestation"))
-            add(g, att_iri, t("prov", "entity"), src)
-            add(g, att_iri, t("cld", "evidence"), _string(att.evidence))
-            add(g, att_iri, t("cld", "line"), self._integer(att.line))
-            add(g, att_iri, t("cld", "section"), _string(att.section))
+            put(quad(node, t("prov", "qualifiedDerivation"), att_iri, g))
+            put(quad(att_iri, rdf_type, t("cld", "Attestation"), g))
+            put(quad(att_iri, t("prov", "entity"), src, g))
+            put(quad(att_iri, t("cld", "evidence"), string(att.evidence), g))
+            put(quad(att_iri, t("cld", "line"), integer(att.line), g))
+            put(quad(att_iri, t("cld", "section"), string(att.section), g))
             if att.field:
-                add(g, att_iri, t("cld", "field"), _string(att.field))
-            known_refs = {r.number for r in self.articles[source_id].record.references}
+                put(quad(att_iri, t("cld", "field"), string(att.field), g))
             for number in att.cites:
                 if number in known_refs:
-                    add(g, att_iri, t("cld", "cites"), self.v.reference(source_id, number))
+                    put(quad(att_iri, t("cld", "cites"), self.v.reference(source_id, number), g))
             shortcut = self.v.shortcuts.get(fact.relation)
             if shortcut and fact.object and "Denied" not in fact.statuses:
-                add(g, subject, t("cld", shortcut), self.v.entity(fact.object))
+                put(quad(subject, t("cld", shortcut), entity(fact.object), g))
 
     def _period(self, g: ox.NamedNode, node: ox.NamedNode, period: Period | None) -> None:
         if period is None:
@@ -309,5 +341,7 @@ class _Emitter:
     def _bounds(self, g: ox.NamedNode, node: ox.NamedNode, low: str, high: str, value: DateValue) -> None:
         for prop, day in ((low, value.earliest), (high, value.latest)):
             if day is not None:
-                literal = ox.Literal(day.isoformat(), datatype=self.t("xsd", "date"))
-                self.add(g, node, self.t("cld", prop), literal)
+                literal = self._days.get(day)
+                if literal is None:
+                    literal = self._days[day] = ox.Literal(day.isoformat(), datatype=self.t("xsd", "date"))
+                self.quads.add(ox.Quad(node, self.t("cld", prop), literal, g))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .names import normalise
 from .tables import KnownEntity, Tables
@@ -88,10 +89,9 @@ def find_mentions(
     # Both are regular expressions: the subject's names escaped, the phrases as written.
     own = sorted({*subject_names, *prose.subject_phrases}, key=len, reverse=True)
     for phrase in own:
-        for match in re.finditer(rf"(?<![\w-])(?:{phrase})(?:'s|’s)?(?![\w-])", sentence,
-                                 flags=re.IGNORECASE):
+        for match in _own_pattern(phrase).finditer(sentence):
             add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
-    for match in re.finditer(r"(?<![\w-])(?:[Ii]ts|[Ii]t)(?![\w-])", sentence):
+    for match in _ITS.finditer(sentence):
         add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
     spans.sort(key=lambda m: m.start)
     spans = [_with_members(m, sentence) for m in spans]
@@ -102,6 +102,15 @@ def find_mentions(
         last = mention.end
     out.append(sentence[last:])
     return Template(text="".join(out), mentions=tuple(spans))
+
+
+_ITS = re.compile(r"(?<![\w-])(?:[Ii]ts|[Ii]t)(?![\w-])")
+
+
+@lru_cache(maxsize=1 << 12)
+def _own_pattern(phrase: str) -> re.Pattern[str]:
+    """A subject name or phrase as a whole word, possessive or not."""
+    return re.compile(rf"(?<![\w-])(?:{phrase})(?:'s|’s)?(?![\w-])", flags=re.IGNORECASE)
 
 
 KINDS = {
@@ -127,7 +136,7 @@ def placeholder(index: int, mention: Mention) -> str:
 def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention]:
     """Longest known names first, at word boundaries, in the sentence's own casing."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
-    firsts = [normalise(_COMPOUND.sub("", sentence[s:e].rstrip(".'’"))) for s, e in words]
+    firsts = [_word_key(sentence[s:e]) for s, e in words]
     found: list[Mention] = []
     i = 0
     while i < len(words):
@@ -161,6 +170,12 @@ def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention
         else:
             i += 1
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_key(word: str) -> str:
+    """The lookup key of one word, as the first word of a name (pure; words recur)."""
+    return normalise(_COMPOUND.sub("", word.rstrip(".'’")))
 
 
 def _name_like(surface: str) -> bool:

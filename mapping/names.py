@@ -27,9 +27,10 @@ def fold(text: str) -> str:
 def normalise(name: str) -> str:
     """The lookup key of a name: folded, diacritics stripped, case-folded, no leading "the"."""
     text = fold(name)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    if not text.isascii():  # ASCII has no decompositions and no combining marks
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
     text = _LEADING_THE.sub("", text)
     text = _SPACED_HYPHEN.sub("-", text)
     return text.casefold().strip(" .,;:")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .dates import DateValue, Period, find_periods, parse_date
@@ -17,7 +17,7 @@ from .names import first_word, normalise
 from .qualifiers import interpret
 from .quantities import parse_quantity
 from .record import ArticleRecord, Sentence
-from .required_text import required_text
+from .required_text import required_choices, required_text
 from .resolve import ORGANISATION_CLASSES, Dropped, Entity, Resolver
 from .values import take_qualifiers
 
@@ -157,6 +157,47 @@ def load_rules(text: str) -> tuple[ProseRule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True)
+class _Needs:
+    """What text every match of a pattern contains: each of ``texts`` (``ProseRule.required``),
+    and one at least of each of ``choices`` (see required_text)."""
+
+    texts: frozenset[str]
+    choices: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, regex: re.Pattern[str] | None, texts: Sequence[str]) -> _Needs:
+        return cls(frozenset(texts), required_choices(regex) if regex is not None else ())
+
+    def met(self, present: set[str], contains: Callable[[str], bool]) -> bool:
+        """Whether a template may match: ``present``, those of the rules' ``texts`` it
+        contains, and ``contains``, its ``__contains__``."""
+        return self.texts <= present and (
+            not self.choices or all(any(map(contains, choice)) for choice in self.choices)
+        )
+
+
+@dataclass(frozen=True)
+class _RuleIndex:
+    rules: tuple[tuple[ProseRule, _Needs, _Needs], ...]  # a rule, what its regex needs, its carry
+    texts: tuple[str, ...]  # every text some rule's pattern requires (``_Needs.texts``)
+
+
+# Rule tables seen, by id; the tuple is held so that its id stays its own.
+_rule_indexes: dict[int, tuple[Sequence[ProseRule], _RuleIndex]] = {}
+
+
+def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
+    entry = _rule_indexes.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        indexed = tuple(
+            (r, _Needs.of(r.regex, r.required), _Needs.of(r.carry_regex, r.carry_required)) for r in rules
+        )
+        texts = sorted({t for _, *needs in indexed for n in needs for t in n.texts})
+        entry = _rule_indexes[id(rules)] = (rules, _RuleIndex(rules=indexed, texts=tuple(texts)))
+    return entry[1]
+
+
 def load_prose_tables(text: str) -> ProseTables:
     data = tomllib.loads(text)
     return ProseTables(
@@ -280,8 +321,20 @@ class ProseMapper:
         self._running = context.running
         periods = self._periods(plain, template, context)
         facts: list[Fact] = []
-        for rule in self.rules:
-            for match, carried in self._matches(rule, template, context):
+        text = template.text
+        index = _rule_index(self.rules)
+        # Which of the rules' required texts the sentence has: most rules need one it lacks.
+        contains = text.__contains__
+        present = set(filter(contains, index.texts))
+        for rule, needs, carry_needs in index.rules:
+            # _Needs.met, written out: this runs for every rule and sentence.
+            runs = needs.texts <= present and (
+                not needs.choices or all(any(map(contains, choice)) for choice in needs.choices)
+            )
+            carry = rule.carry_regex is not None and context.topic and carry_needs.met(present, contains)
+            if not runs and not carry:
+                continue
+            for match, carried in self._matches(rule, template, context, runs, carry):
                 facts.extend(
                     self._facts(rule, match, carried, context.topic, template, periods, sentence, section)
                 )
@@ -291,17 +344,22 @@ class ProseMapper:
         return _prefer_complete(facts)
 
     def _matches(
-        self, rule: ProseRule, template: Template, context: _Context
+        self,
+        rule: ProseRule,
+        template: Template,
+        context: _Context,
+        runs: bool,
+        carry: bool,
     ) -> Iterable[tuple[re.Match[str], bool]]:
+        """``runs`` / ``carry``: whether the template has the text the rule's pattern / its
+        carry-over pattern needs (and, for ``carry``, the paragraph is about the subject)."""
         text = template.text
         found = False
-        if all(part in text for part in rule.required):
+        if runs:
             for match in rule.regex.finditer(text):
                 found = True
                 yield match, False
-        if found or rule.carry_regex is None or not context.topic:
-            return
-        if not all(part in text for part in rule.carry_required):
+        if found or rule.carry_regex is None or not carry:
             return
         for match in rule.carry_regex.finditer(text):
             before = template.text[: match.start()]

@@ -49,3 +49,46 @@ def _walk(items: object, found: list[str]) -> None:
             _walk(av, found)
         # Alternatives, classes, anchors and lookarounds require no particular text.
     found.append("".join(run))
+
+
+def required_choices(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Alternatives of which every match of ``pattern`` contains at least one, per group of
+    alternatives the pattern must pass through: ``(?:captured|seized|took)`` gives
+    ``("captured", "seized", "took")``. A group one of whose alternatives requires no text
+    gives nothing."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        tree = sre_parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, AttributeError, TypeError):
+        return ()
+    choices: list[tuple[str, ...]] = []
+    _walk_choices(tree, choices)
+    return tuple(sorted(set(choices)))
+
+
+def _walk_choices(items: object, choices: list[tuple[str, ...]]) -> None:
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is sre_constants.BRANCH:
+            _, branches = av
+            picks = []
+            for branch in branches:
+                found: list[str] = []
+                _walk(branch, found)
+                texts = [s for s in found if s.strip()]
+                if not texts:
+                    break
+                picks.append(max(texts, key=lambda s: (len(s), s)))
+            else:
+                choices.append(tuple(sorted(set(picks))))
+            # What a single alternative requires is not required: nothing below is walked.
+        elif op is sre_constants.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & re.IGNORECASE:
+                _walk_choices(sub, choices)
+        elif op in _REPEATS:
+            low, _high, sub = av
+            if low >= 1:
+                _walk_choices(sub, choices)
+        elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
+            _walk_choices(av, choices)

@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from .names import first_word, normalise
@@ -97,11 +98,16 @@ class Tables:
         )
 
     def field_for_label(self, label: str) -> FieldSpec | None:
-        key = _label_key(label)
+        return self._fields_by_key.get(_label_key(label))
+
+    @cached_property
+    def _fields_by_key(self) -> Mapping[str, FieldSpec]:
+        """Label key -> the first field (in table order) with that label or key."""
+        index: dict[str, FieldSpec] = {}
         for spec in self.fields:
-            if any(_label_key(x) == key for x in (*spec.labels, *spec.keys)):
-                return spec
-        return None
+            for label in (*spec.labels, *spec.keys):
+                index.setdefault(_label_key(label), spec)
+        return MappingProxyType(index)
 
     def all_labels(self) -> list[str]:
         """Every rendered label, longest first, so "Active regions" wins over "Active"."""
@@ -112,8 +118,11 @@ class Tables:
         return self.by_name.get(normalise(name))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _label_key(label: str) -> str:
-    return re.sub(r"\s+", "", label).casefold()
+    return _SPACES.sub("", label).casefold()
 
 
 def parse_entities_tsv(text: str) -> list[KnownEntity]:

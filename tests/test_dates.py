@@ -449,3 +449,30 @@ def test_odd_inputs_do_not_raise() -> None:
     assert parse_date(None) is None  # type: ignore[arg-type]
     assert parse_period(None) is None  # type: ignore[arg-type]
     assert find_periods(None) == []  # type: ignore[arg-type]
+
+
+def test_the_scan_prefilter_misses_no_start() -> None:
+    """_MAY_START, the quick search of where a date expression may begin, finds every place
+    where one of the expressions _ANY_START stands for matches and _select would try it."""
+    from pathlib import Path
+
+    from conflict_ld.mapping import dates
+
+    corpus = Path(__file__).parent / "corpus"
+    texts = [s for s, _ in SENTENCES] + _random_texts(400)
+    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    rng = random.Random(3)
+    alphabet = "0123456789 -–/?~≈.,()aAbcdeEfhilmnNoprsStTuwy"
+    texts += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(3000)]
+    checked = 0
+    for text in texts:
+        for pos in range(len(text)):
+            if dates._ANY_START.match(text, pos) is None or text[pos].isspace():
+                continue
+            glued = text[pos].isdigit() and pos > 0 and text[pos - 1].isalpha()
+            if pos and text[pos - 1].isalnum() and not glued:
+                continue
+            checked += 1
+            found = dates._MAY_START.search(text, pos)
+            assert found is not None and found.start() == pos, (text[pos : pos + 30], pos)
+    assert checked > 1000

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conflict_ld.mapping.required_text import required_text
+from conflict_ld.mapping.required_text import required_choices, required_text
 
 from conflict_ld.resources import load_prose
 
@@ -26,6 +26,23 @@ CASES = [
 @pytest.mark.parametrize(("pattern", "expected"), CASES)
 def test_required_text(pattern: str, expected: tuple[str, ...]) -> None:
     assert set(required_text(re.compile(pattern))) == set(expected)
+
+
+CHOICES = [
+    (r"(?:captured|seized|took\s+control\s+of)\s+X", (("captured", "control", "seized"),)),
+    (r"(?:re-?branded|renamed)", (("branded", "named"),)),  # after the shared "re"
+    (r"to(?:ward)?", ()),  # an optional group requires nothing
+    (r"(?:ab|)c", ()),  # an alternative that requires no text: no choice
+    (r"(?:(?:x|y)z|w)", (("w", "z"),)),
+    (r"(?=foo|bar)baz", ()),  # a lookahead is not part of the match
+    (r"(?:foo|bar)+", (("bar", "foo"),)),
+    (r"(?i:foo|bar)", ()),
+]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), CHOICES)
+def test_required_choices(pattern: str, expected: tuple[tuple[str, ...], ...]) -> None:
+    assert required_choices(re.compile(pattern)) == expected
 
 
 def test_an_ignorecase_pattern_requires_nothing() -> None:
@@ -52,4 +69,39 @@ def test_every_rule_match_contains_its_required_text() -> None:
                 for match in regex.finditer(sample):
                     checked += 1
                     assert all(part in match.group(0) for part in required), (regex.pattern, sample)
+                    for choice in required_choices(regex):
+                        assert any(part in match.group(0) for part in choice), (regex.pattern, sample)
     assert checked >= len(SAMPLES)
+
+
+def test_no_rule_that_matches_a_corpus_sentence_is_skipped() -> None:
+    """Soundness on real templates: every rule that matches a sentence of the seeds and the
+    test corpus has the text its prefilter asks for."""
+    from pathlib import Path
+
+    from conflict_ld.mapping.mentions import find_mentions
+    from conflict_ld.mapping.parse import parse_article
+
+    from conflict_ld.resources import load_tables
+
+    tables = load_tables()
+    rules, prose = load_prose()
+    root = Path(__file__).parent.parent
+    matched = 0
+    for path in sorted([*root.glob("seeds/*.txt"), *root.glob("tests/corpus/*.txt")]):
+        record = parse_article(path.read_text(encoding="utf-8"), tables=tables)
+        subject = tables.lookup(record.title)
+        names = [re.escape(record.title)]
+        for section in record.sections:
+            for paragraph in section.paragraphs:
+                for sentence in paragraph:
+                    text = find_mentions(sentence.plain, tables=tables, prose=prose, subject=subject,
+                                         subject_names=names).text
+                    for rule in rules:
+                        if rule.regex.search(text) is None:
+                            continue
+                        matched += 1
+                        assert all(part in text for part in rule.required), (rule.regex.pattern, text)
+                        for choice in required_choices(rule.regex):
+                            assert any(part in text for part in choice), (rule.regex.pattern, text)
+    assert matched > 100
