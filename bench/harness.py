@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -61,39 +61,53 @@ def fetch(url: str, *, accept: str | None = None, timeout: float = 60) -> tuple[
         raise BenchError(f"GET {url} took longer than {timeout:g} s: too slow to benchmark") from None
 
 
-@contextmanager
-def running(name: str, argv: Sequence[str], *, ready_url: str, log: Path, timeout: float = 900,
-            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
-    """A server process, waited for until ``ready_url`` answers (any HTTP status), stopped
-    (SIGTERM, then SIGKILL) when the block ends. Its output goes to ``log``."""
+def start(name: str, argv: Sequence[str], *, log: Path, stack: ExitStack,
+          env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a server process (output to ``log``); the stack stops it (SIGTERM, then SIGKILL)."""
     with log.open("wb") as out:
         proc = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})}, start_new_session=True)
-    try:
-        started = time.monotonic()
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(f"{name} exited with {proc.returncode} before answering; see {log}:\n"
-                                 + log.read_text(errors="replace")[-2000:])
-            try:
-                urllib.request.urlopen(ready_url, timeout=5).close()
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if time.monotonic() - started > timeout:
-                    raise BenchError(f"{name} did not answer {ready_url} within {timeout:.0f} s") from None
-                time.sleep(0.25)
-        print(f"{name} ready in {time.monotonic() - started:.1f} s (pid {proc.pid})", flush=True)
+    stack.callback(_stop, proc)
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_ready(name: str, proc: subprocess.Popen, *, url: str, log: Path, timeout: float = 900) -> None:
+    """Wait until ``url`` answers (any HTTP status) or the process dies."""
+    started = time.monotonic()
+    while True:
+        if proc.poll() is not None:
+            raise BenchError(f"{name} exited with {proc.returncode} before answering; see {log}:\n"
+                             + log.read_text(errors="replace")[-2000:])
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if time.monotonic() - started > timeout:
+                raise BenchError(f"{name} did not answer {url} within {timeout:.0f} s") from None
+            time.sleep(0.25)
+    print(f"{name} ready after {time.monotonic() - started:.1f} s of waiting (pid {proc.pid})", flush=True)
+
+
+@contextmanager
+def running(name: str, argv: Sequence[str], *, ready_url: str, log: Path,
+            timeout: float = 900) -> Iterator[subprocess.Popen]:
+    """A server process, waited for until ``ready_url`` answers, stopped when the block ends."""
+    with ExitStack() as stack:
+        proc = start(name, argv, log=log, stack=stack)
+        wait_ready(name, proc, url=ready_url, log=log, timeout=timeout)
         yield proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @dataclass
