@@ -31,6 +31,11 @@ class BenchError(RuntimeError):
     pass
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM ends the run like Ctrl-C, so the servers it started are stopped too."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def need(tool: str, hint: str) -> str:
     """The path of a command the benchmark needs, or a clear message saying how to get it."""
     found = shutil.which(tool) or (shutil.which(tool, path=str(Path(sys.executable).parent)))
@@ -145,13 +150,46 @@ def parse_wrk(output: str, *, server: str, target: str, connections: int, load_b
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     counts = [int(x) for x in errors.groups()] if errors else [0, 0, 0, 0]
+    done = int(total[1])
+    # With no request completed, wrk prints 0.00us percentiles: there are none.
     return WrkResult(
-        server=server, target=target, connections=connections, requests=int(total[1]),
+        server=server, target=target, connections=connections, requests=done,
         requests_per_sec=float(rps[1]),
-        p50_ms=_ms(percentiles["50"]) if "50" in percentiles else None,
-        p99_ms=_ms(percentiles["99"]) if "99" in percentiles else None,
+        p50_ms=_ms(percentiles["50"]) if "50" in percentiles and done else None,
+        p99_ms=_ms(percentiles["99"]) if "99" in percentiles and done else None,
         non_2xx=int(non_2xx[1]) if non_2xx else 0, socket_errors=sum(counts), timeouts=counts[3],
         load_before=load_before)
+
+
+def cpu_seconds(group: int) -> float:
+    """User plus system CPU time so far of every process in a process group (a server and
+    its workers: ``start`` makes each server lead its own group)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(name: str, pid: int, *, limit: float = 300) -> float:
+    """Wait until a server stops using the CPU: a slow server keeps answering the requests
+    wrk left behind, which would slow down whatever is measured next. Returns the wait."""
+    started = time.monotonic()
+    before = cpu_seconds(pid)
+    while time.monotonic() - started < limit:
+        time.sleep(0.5)
+        now = cpu_seconds(pid)
+        if now - before < 0.05:
+            break
+        before = now
+    waited = time.monotonic() - started
+    if waited > 2:
+        print(f"  ({name} busy for {waited:.0f} s after the run)", flush=True)
+    return waited
 
 
 def write_targets(path: Path, targets: Sequence[str]) -> Path:

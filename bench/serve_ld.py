@@ -34,6 +34,7 @@ from harness import (
     run_wrk,
     running,
     server_command,
+    stop_on_sigterm,
     table,
     write_json,
     write_targets,
@@ -128,6 +129,7 @@ def main() -> int:
                         help="nginx worker_processes: 1 (default; one process like our server) or auto")
     parser.add_argument("--kinds", default="ttl,page", help="which documents: ttl, page")
     args = parser.parse_args()
+    stop_on_sigterm()
     try:
         return run(args)
     except BenchError as error:

@@ -21,6 +21,7 @@ import tempfile
 import time
 import tomllib
 import urllib.parse
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,9 @@ from harness import (
     run_wrk,
     server_command,
     start,
+    stop_on_sigterm,
     table,
+    wait_idle,
     wait_ready,
     write_json,
     write_targets,
@@ -83,12 +86,14 @@ def select(endpoint: str, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in json.loads(body)["results"]["bindings"]]
 
 
-def pools(endpoint: str, *, base: str, count: int, seed: int) -> dict[str, list[tuple[str, str]]]:
-    """(IRI, English label) of ``count`` things per pool, sampled with a fixed seed."""
+def pools(select: Callable[[str], list[dict[str, str]]], *, base: str, count: int,
+          seed: int) -> dict[str, list[tuple[str, str]]]:
+    """(IRI, English label) of ``count`` things per pool, sampled with a fixed seed; ``select``
+    runs a SELECT query and gives its rows."""
     prefix = f"{base}resource/"
-    entities = select(endpoint, f"""SELECT DISTINCT ?e ?label WHERE {{ ?e <{RDFS_LABEL}> ?label
+    entities = select(f"""SELECT DISTINCT ?e ?label WHERE {{ ?e <{RDFS_LABEL}> ?label
         FILTER(STRSTARTS(STR(?e), "{prefix}") && LANG(?label) = "en") }} ORDER BY ?e ?label""")
-    allied = select(endpoint, f"""SELECT DISTINCT ?e ?label WHERE {{ ?r a <{CLD}Alliance> ;
+    allied = select(f"""SELECT DISTINCT ?e ?label WHERE {{ ?r a <{CLD}Alliance> ;
         <{CLD}subject>|<{CLD}object> ?e . ?e <{RDFS_LABEL}> ?label FILTER(LANG(?label) = "en") }}
         ORDER BY ?e ?label""")
     out = {}
@@ -160,6 +165,7 @@ def main() -> int:
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "
                         "placeholders {python}, {out}, {port} (see bench/README.md)")
     args = parser.parse_args()
+    stop_on_sigterm()
     try:
         return run(args)
     except BenchError as error:
@@ -212,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
             log=logs["ours"], stack=stack)
         for server in servers:
             wait_ready(server, procs[server], url=urls[server] + "/", log=logs[server])
-        sample = pools(endpoints["ours"], base=base, count=args.entities, seed=args.seed)
+        sample = pools(lambda q: select(endpoints["ours"], q), base=base, count=args.entities, seed=args.seed)
         for query in mix:
             texts = instances(query, sample[query.pool], seed=args.seed)
             notes += cross_check(query, texts, endpoints)
@@ -224,6 +230,7 @@ def run(args: argparse.Namespace) -> int:
                     results.append(run_wrk(urls[server], files[server], server=server, target=query.name,
                                            connections=c, duration=args.duration, timeout=args.timeout,
                                            headers=[f"Accept: {query.accept}"]))
+                    wait_idle(server, procs[server].pid)
     load_end = load_average()
     print(f"load average after: {load_end}\n")
     for note in notes:
