@@ -1,0 +1,62 @@
+"""The rdflib peer of the SPARQL benchmark: a plain Flask app answering ``/sparql`` from an
+rdflib ``Dataset`` (default graph = union of the named graphs) loaded from a release's
+``dataset.nq.gz``, under waitress like ``conflict-ld serve``. For benchmarks only.
+
+    .venv/bin/python bench/rdflib_peer.py --out BUILD --port 8081
+
+SELECT and ASK answer in SPARQL JSON results, DESCRIBE and CONSTRUCT in N-Triples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import time
+from pathlib import Path
+
+from flask import Flask, Response, abort, request
+from rdflib import Dataset
+from waitress import serve
+
+from conflict_ld.release import release_folder
+
+
+def create_app(folder: Path) -> Flask:
+    dataset = Dataset(default_union=True)
+    started = time.perf_counter()
+    with gzip.open(release_folder(folder) / "dataset.nq.gz", "rb") as handle:
+        dataset.parse(handle, format="nquads")
+    print(f"rdflib loaded {len(dataset):,} triples in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr, flush=True)
+    app = Flask(__name__)
+
+    @app.route("/sparql", methods=["GET", "POST"])
+    def sparql() -> Response:
+        query = request.values.get("query")
+        if query is None:
+            abort(400, "missing query parameter")
+        try:
+            result = dataset.query(query)
+        except Exception as error:  # a benchmark peer: any parse error is the client's
+            return Response(f"{error}\n", 400, mimetype="text/plain")
+        if result.type in ("SELECT", "ASK"):
+            return Response(result.serialize(format="json"), mimetype="application/sparql-results+json")
+        return Response(result.serialize(format="nt"), mimetype="application/n-triples")
+
+    return app
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="a build folder (serves OUT/latest)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    args = parser.parse_args()
+    serve(create_app(args.out), host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
