@@ -122,29 +122,22 @@ def cmd_load(args: argparse.Namespace) -> int:
     from .load import LoadError, load, load_virtuoso_bulk
 
     values = cfg.resolve(["out", "into", "store_graph", "store_user", "store_password", "isql"], vars(args))
-    if args.method == "virtuoso-bulk":
-        try:
-            loaded = load_virtuoso_bulk(out=values["out"], isql=values["isql"], graph=values["store_graph"],
-                                        user=values["store_user"], password=values["store_password"],
-                                        progress=_progress)
-        except LoadError as error:
-            print(f"conflict-ld: error: {error}", file=sys.stderr)
-            return 2
-        print(f"loaded {loaded.graphs} graphs ({loaded.triples} triples) and their union "
-              f"({loaded.union} triples) through {values['isql']}")
-        return 0
-    if not values["into"]:
+    common = {"out": values["out"], "graph": values["store_graph"], "user": values["store_user"],
+              "password": values["store_password"], "progress": _progress}
+    bulk = args.method == "virtuoso-bulk"
+    if not bulk and not values["into"]:
         print("conflict-ld: error: into: give the Graph Store endpoint (--into URL or "
               f"{cfg.BY_NAME['into'].env})", file=sys.stderr)
         return 2
     try:
-        loaded = load(out=values["out"], into=values["into"], graph=values["store_graph"],
-                      user=values["store_user"], password=values["store_password"], progress=_progress)
+        loaded = (load_virtuoso_bulk(isql=values["isql"], **common) if bulk
+                  else load(into=values["into"], **common))
     except LoadError as error:
         print(f"conflict-ld: error: {error}", file=sys.stderr)
         return 2
+    where = f"through {values['isql']}" if bulk else f"into {values['into']}"
     print(f"loaded {loaded.graphs} graphs ({loaded.triples} triples) and their union "
-          f"({loaded.union} triples) into {values['into']}")
+          f"({loaded.union} triples) {where}")
     return 0
 
 

@@ -37,24 +37,22 @@ def _port(value: str) -> int:
     return port
 
 
-def _positive(value: str) -> int:
+def _whole(value: str, *, least: int, meaning: str) -> int:
     try:
         number = int(value)
     except ValueError:
         raise SettingsError(f"must be a number, got {value!r}") from None
-    if number < 1:
-        raise SettingsError(f"must be at least 1, got {number}")
+    if number < least:
+        raise SettingsError(f"must be {meaning}, got {number}")
     return number
+
+
+def _positive(value: str) -> int:
+    return _whole(value, least=1, meaning="at least 1")
 
 
 def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"must be a number, got {value!r}") from None
-    if number < 0:
-        raise SettingsError(f"must be 0 (off) or more, got {number}")
-    return number
+    return _whole(value, least=0, meaning="0 (off) or more")
 
 
 def _seconds(value: str) -> float:
