@@ -184,3 +184,18 @@ def test_void_at_the_well_known_location(client, accept: str, fmt: str) -> None:
     graph = Graph().parse(data=response.data, format=fmt)
     void = Namespace("http://rdfs.org/ns/void#")
     assert next(graph.objects(URIRef(BASE + "dataset"), void.triples)).toPython() > 1000
+
+
+def test_rapper_dereferences_a_uri_from_a_real_server(live_server: str) -> None:
+    """rapper (raptor2, with its own Accept header) follows the 303 and parses what it gets."""
+    import shutil
+    import subprocess
+
+    rapper = shutil.which("rapper")
+    assert rapper, "rapper is missing: install the Debian package raptor2-utils (make test does)"
+    done = subprocess.run([rapper, "-g", "-c", live_server + "resource/Aknaf_Bait_al-Maqdis"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    count = int(done.stderr.rsplit("returned", 1)[1].split()[0])
+    graph = Graph().parse(live_server + "data/Aknaf_Bait_al-Maqdis.ttl")
+    assert count == len(graph) > 100
