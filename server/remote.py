@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from conflict_ld.formats import RdfFormat, ResultsFormat, formats, results_formats
 
+from . import row_limit
 from .backend import Answer, NotAcceptable, QuerySyntaxError, StoreUnavailable
 
 SPARQL_JSON = next(f for f in results_formats() if f.name == "json")
@@ -220,6 +221,8 @@ class RemoteBackend:
         wanted = [f for f in (results_format if kind != "graph" else None,
                               graph_format if kind in ("graph", None) else None) if f is not None]
         untrusted = UNTRUSTED_RESULTS.get(self.product, frozenset())
+        if max_rows:
+            untrusted |= {"csv"}  # CSV cannot be read back to count its rows: ask for another
         direct = [f for f in wanted if f.name not in untrusted or isinstance(f, RdfFormat)]
         fallback = {None: f"{SPARQL_JSON.media_type}, {N_TRIPLES.media_type};q=0.9",
                     "graph": N_TRIPLES.media_type}.get(kind, SPARQL_JSON.media_type)
@@ -236,17 +239,20 @@ class RemoteBackend:
         if status == 406:
             raise StoreUnavailable(f"the SPARQL store at {self.endpoint} offers neither SPARQL JSON "
                                    "nor N-Triples", status=502)
-        return self._answer(body, media_type, kind, results_format, graph_format)
+        return self._answer(body, media_type, kind, results_format, graph_format, max_rows=max_rows)
 
     def _answer(self, body: bytes, media_type: str, kind: str | None,
-                results_format: ResultsFormat | None, graph_format: RdfFormat | None) -> Answer:
+                results_format: ResultsFormat | None, graph_format: RdfFormat | None, *,
+                max_rows: int | None = None) -> Answer:
         """The store's answer in the negotiated format: as it is when it is in that format,
-        else parsed and re-serialised."""
+        else parsed and re-serialised; with ``max_rows``, cut there and marked as cut, like
+        the embedded store's (a store's own silent cut cannot be seen: set its limit above)."""
         got_results = _results_format(media_type)
         if got_results is not None:
             if got_results.name == "json":
                 body = normalise_json(body)
-            if got_results == results_format and (kind is not None or got_results.name == "csv"):
+            if got_results == results_format and not max_rows and (
+                    kind is not None or got_results.name == "csv"):
                 # CSV is lossy and cannot be parsed, only passed on; a query whose kind the
                 # scan missed is a SELECT then (CSV has no boolean form).
                 return Answer(kind or "solutions", body, results_format.media_type)  # type: ignore[arg-type]
@@ -257,6 +263,10 @@ class RemoteBackend:
             got_kind = "boolean" if isinstance(parsed, ox.QueryBoolean) else "solutions"
             if results_format is None:
                 raise NotAcceptable(got_kind)
+            if max_rows and isinstance(parsed, ox.QuerySolutions):
+                again = lambda: ox.parse_query_results(body, format=got_results.ox)  # noqa: E731
+                cut, truncated = row_limit.solutions(again, parsed, results_format, max_rows)
+                return Answer(got_kind, cut, results_format.media_type, truncated)
             if got_results != results_format:
                 body = parsed.serialize(format=results_format.ox)
             return Answer(got_kind, body, results_format.media_type)
@@ -266,6 +276,12 @@ class RemoteBackend:
                                    "a format this server does not read", status=502)
         if graph_format is None:
             raise NotAcceptable("graph")
+        if max_rows:
+            triples = list(ox.parse(body, format=got_graph.ox))
+            truncated = len(triples) > max_rows
+            if truncated or got_graph != graph_format:
+                body = ox.serialize(triples[:max_rows], format=graph_format.ox)
+            return Answer("graph", body, graph_format.media_type, truncated)
         if got_graph != graph_format:
             body = ox.serialize(ox.parse(body, format=got_graph.ox), format=graph_format.ox)
         return Answer("graph", body, graph_format.media_type)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import json
 import re
 import shutil
 import socket
@@ -465,3 +466,37 @@ def test_normalise_json_reads_virtuoso_terms() -> None:
     [row] = ox.parse_query_results(normalise_json(body), format=ox.QueryResultsFormat.JSON)
     assert row["o"] == ox.Literal("2020-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
     assert isinstance(row["b"], ox.BlankNode)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote_limited(request: pytest.FixtureRequest, default_build: Path):
+    """Our app over the store with a row limit of 5."""
+    url = request.getfixturevalue(request.param)
+    settings = ({"store": f"{url}/query"} if request.param == "oxigraph"
+                else {"store": f"{url}/sparql", "store_graph": VIRTUOSO_UNION})
+    app = create_app({"out": default_build, "max_rows": 5, **settings})
+    yield app.test_client()
+    app.extensions["conflict_ld"].backend.close()
+
+
+@pytest.mark.parametrize(("accept", "count"), [
+    ("application/sparql-results+json", lambda body: len(json.loads(body)["results"]["bindings"])),
+    ("application/sparql-results+xml", lambda body: body.count(b"<result>")),
+    ("text/tab-separated-values", lambda body: body.count(b"\n") - 1),
+    ("text/csv", lambda body: body.count(b"\r\n") - 1),
+])
+def test_row_limit_cuts_remote_solutions_and_says_so(remote_limited, accept: str, count) -> None:
+    groups = "SELECT ?s WHERE { ?s a <https://w3id.org/conflict-ld/ontology#ArmedGroup> }"
+    response = _sparql(remote_limited, groups + " ORDER BY ?s", accept)
+    assert response.headers["X-Result-Truncated"] == "true"
+    assert count(response.data) == 5
+    if accept.endswith("json"):
+        assert json.loads(response.data)["truncated"] is True
+    under = _sparql(remote_limited, groups + " LIMIT 5", accept)
+    assert "X-Result-Truncated" not in under.headers and count(under.data) == 5
+
+
+def test_row_limit_cuts_remote_triples_and_says_so(remote_limited) -> None:
+    response = _sparql(remote_limited, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "application/n-triples")
+    assert response.headers["X-Result-Truncated"] == "true"
+    assert len(Graph().parse(data=response.data, format="nt")) == 5
