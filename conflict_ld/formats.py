@@ -79,6 +79,12 @@ def by_name(name: str) -> RdfFormat:
     raise KeyError(f"unknown format {name!r}; known: {', '.join(f.name for f in formats())}")
 
 
+@cache
+def asset_media_types() -> dict[str, str]:
+    """The query page's static files: suffix -> media type (the ``[[asset]]`` rows)."""
+    return {str(row["suffix"]): str(row["media_type"]) for row in _table()["asset"]}
+
+
 def file_media_type(name: str) -> str:
     """The media type a release file is served with: the ``[[file]]`` rows of the table by how
     the name ends, then the RDF formats by extension, else ``application/octet-stream``."""

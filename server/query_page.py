@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, send_file, url_for
 
+from conflict_ld.formats import asset_media_types
 from conflict_ld.resources import prefixes
 
 from . import negotiation as neg
@@ -36,7 +37,6 @@ bp = Blueprint("query_page", __name__)
 QUERIES_PACKAGE = "conflict_ld.queries"
 YEAR = 365 * 24 * 3600
 # What the shipped files are, by extension (the assets route serves nothing else).
-ASSET_TYPES = {".js": "text/javascript", ".css": "text/css"}
 QUESTION = re.compile(r"^\s*competency question:\s*", re.IGNORECASE)
 
 
@@ -89,7 +89,7 @@ def _assets() -> dict[str, Traversable]:
         for item in folder.iterdir():
             if item.is_dir():
                 pending.append((f"{prefix}{item.name}/", item))
-            elif any(item.name.endswith(ext) for ext in ASSET_TYPES):
+            elif any(item.name.endswith(ext) for ext in asset_media_types()):
                 found[prefix + item.name] = item
     return found
 
@@ -112,7 +112,7 @@ def asset(tag: str, filename: str) -> Response:
     item = _assets().get(filename) if tag == stamp() else None
     if item is None:
         abort(404)
-    mimetype = ASSET_TYPES[filename[filename.rfind("."):]]
+    mimetype = asset_media_types()[filename[filename.rfind("."):]]
     # A package on disk (every normal install) is streamed from its file; one inside a zip
     # archive is read whole (a temporary copy could vanish before the response is sent).
     source = item if isinstance(item, Path) else io.BytesIO(item.read_bytes())
