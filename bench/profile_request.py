@@ -22,9 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from conflict_ld.server.app import create_app
 from conflict_ld.server.backend import EmbeddedBackend
+from conflict_ld.server.limits import EXTENSION as LIMITS
+from conflict_ld.server.pool import PooledBackend
 from conflict_ld.server.site import EXTENSION
 from flask.testing import FlaskClient
 from serve_sparql import instances, pools, query_mix
+
+from conflict_ld.formats import by_name, results_formats
 
 
 def main() -> int:
@@ -39,6 +43,7 @@ def main() -> int:
     app = create_app({"out": args.out})
     client = app.test_client()
     site = app.extensions[EXTENSION]
+    limits = app.extensions[LIMITS]
     if args.path:
         requests = [(args.path, {}, "*/*")] * args.requests
         engine = None
@@ -72,11 +77,13 @@ def main() -> int:
     if engine:
         texts, accept = engine
         backend = site.backend
-        assert isinstance(backend, EmbeddedBackend)
+        # The engine alone: the same store the app's queries run on (a pool's workers open
+        # their own; here one is opened in this process the same way).
+        store = backend.store if isinstance(backend, EmbeddedBackend) else backend.source.open()
         json_format = ox.QueryResultsFormat.JSON
         started = time.perf_counter()
         for i in range(len(requests)):
-            result = backend.store.query(texts[i % len(texts)], use_default_graph_as_union=True)
+            result = store.query(texts[i % len(texts)], use_default_graph_as_union=True)
             if isinstance(result, ox.QueryTriples):
                 ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
             else:
@@ -85,6 +92,18 @@ def main() -> int:
         added = plain_ms - engine_ms
         print(f"the same queries through pyoxigraph alone: {engine_ms:.3f} ms each; "
               f"the app adds {added:.3f} ms a request ({added / plain_ms:.0%})")
+        if isinstance(backend, PooledBackend):
+            # The backend call the app makes, without Flask: the query processes' share.
+            results = next(f for f in results_formats() if f.name == "json")
+            graph = by_name("ntriples")
+            started = time.perf_counter()
+            for i in range(len(requests)):
+                backend.execute(texts[i % len(texts)], results_format=results, graph_format=graph,
+                                max_rows=limits.max_rows or None)
+            pool_ms = (time.perf_counter() - started) / len(requests) * 1000
+            print(f"the same queries through the query pool ({backend.size} processes) without "
+                  f"Flask: {pool_ms:.3f} ms each; the pool adds {pool_ms - engine_ms:.3f} ms, "
+                  f"Flask and the rest {plain_ms - pool_ms:.3f} ms")
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)

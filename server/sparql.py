@@ -53,8 +53,8 @@ def sparql() -> Response:
         return _describe(asked.format)
     if uses_service(asked.query):
         return _text(403, "SERVICE is not allowed: this endpoint makes no requests to other endpoints")
-    results = _choose(neg.results(), asked.format, {})
-    graph = _choose(neg.graphs(), asked.format, GRAPH_WORDS)
+    results = neg.negotiate(request, neg.results(), wanted=asked.format)
+    graph = neg.negotiate(request, neg.graphs(), wanted=asked.format, words=GRAPH_WORDS)
     try:
         answer = current_site().backend.execute(
             asked.query, results_format=results.fmt if results else None,  # type: ignore[arg-type]
@@ -90,7 +90,7 @@ def _describe(wanted: str | None) -> Response:
     """The service description (RDF), or the query page for a browser (a client that prefers
     HTML; ``*/*`` alone gets the description)."""
     offered = (*neg.graphs(), neg.PAGE)
-    choice = _choose(offered, wanted, GRAPH_WORDS, default=neg.graphs()[0])
+    choice = neg.negotiate(request, offered, default=neg.graphs()[0], wanted=wanted, words=GRAPH_WORDS)
     if choice is None:
         return _not_acceptable(offered, "service description")
     site = current_site()
@@ -107,25 +107,6 @@ def _describe(wanted: str | None) -> Response:
                             mimetype=choice.media_type)
     response.headers["Vary"] = "Accept"
     return response
-
-
-def _choose(offered: Sequence[Representation], wanted: str | None, words: dict[str, str], *,
-            default: Representation | None = None) -> Representation | None:
-    """``format=`` (a name, an extension, a media type) wins over Accept's q-values; no Accept
-    at all gets ``default`` (the first offered if not given)."""
-    if wanted:
-        wanted = wanted.strip().lower()
-        wanted = words.get(wanted, wanted)
-        return next((r for r in offered if wanted in r.names or wanted == r.media_type
-                     or wanted in r.aliases), None)
-    if not request.headers.get("Accept"):
-        return default or offered[0]
-    by_media: dict[str, Representation] = {}
-    for rep in offered:
-        for media in (rep.media_type, *rep.aliases):
-            by_media.setdefault(media, rep)
-    best = request.accept_mimetypes.best_match(list(by_media))
-    return by_media.get(best) if best else None
 
 
 def _not_acceptable(offered: Sequence[Representation], kind: str) -> Response:
