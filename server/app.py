@@ -38,9 +38,13 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     folder = Path(settings["out"])
     base = build_base_uri(folder)
     version, published = release_stamp(folder)
-    sparql_limits = SparqlLimits.from_settings(settings)
+    # Every app setting once: a value given here wins over the environment over the default,
+    # and a bad one fails now with the setting's name.
+    values = cfg.resolve(list(cfg.APP), {name: None if settings.get(name) is None else str(settings[name])
+                                         for name in cfg.APP})
+    sparql_limits = SparqlLimits.from_settings(values)
     site = Site(folder=folder, base=base, version=version, published=published,
-                backend=backend if backend is not None else _backend(settings, folder),
+                backend=backend if backend is not None else _backend(values, folder),
                 cld=prefixes()["cld"])
     app = Flask(__name__, static_folder=None)  # assets: query_page.asset (stamped URLs)
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
@@ -57,20 +61,16 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     return app
 
 
-def _backend(settings: Mapping[str, Any], folder: Path) -> Backend:
+def _backend(values: Mapping[str, Any], folder: Path) -> Backend:
     """The remote store the settings name (the release folder is still read for the base IRI,
     the version and the VoID), or the embedded one in query processes."""
-    given = {n: None if settings.get(n) is None else str(settings[n])
-             for n in (*cfg.REMOTE_STORE, *cfg.QUERY_SETTINGS)}
-    remote = cfg.resolve(list(cfg.REMOTE_STORE), given, environ={})
-    if remote["store"]:
+    if values["store"]:
         from .remote import RemoteBackend
 
-        return RemoteBackend(remote["store"], default_graph=remote["store_graph"],
-                             named_graphs=release_graphs(folder), timeout=remote["store_timeout"])
-    options = cfg.resolve(list(cfg.QUERY_SETTINGS), given)
-    return open_backend(folder, store=options["store_mode"], workers=options["query_workers"],
-                        timeout=options["query_timeout"], threshold=options["store_threshold"])
+        return RemoteBackend(values["store"], default_graph=values["store_graph"],
+                             named_graphs=release_graphs(folder), timeout=values["store_timeout"])
+    return open_backend(folder, store=values["store_mode"], workers=values["query_workers"],
+                        timeout=values["query_timeout"], threshold=values["store_threshold"])
 
 
 def _query_error(error: QueryError) -> Response:

@@ -9,8 +9,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conflict_ld import settings as cfg
-
 EXTENSION = "conflict_ld.sparql"
 
 
@@ -55,10 +53,7 @@ class SparqlLimits:
     cache: dict[str, Any] = field(default_factory=dict)  # the service description's counts
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> SparqlLimits:
-        """Values given to ``create_app`` win over the environment over the defaults."""
-        given = {name: None if settings.get(name) is None else str(settings[name])
-                 for name in cfg.SPARQL_LIMITS}
-        values = cfg.resolve(list(cfg.SPARQL_LIMITS), given)
+    def from_settings(cls, values: Mapping[str, Any]) -> SparqlLimits:
+        """``values``: the resolved settings (``cfg.SPARQL_LIMITS`` among them)."""
         return cls(values["max_query_length"], values["max_rows"],
                    RateLimiter(values["rate_limit"], values["rate_window"]))
