@@ -158,6 +158,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(disk above store_threshold triples); not used with --store URL", _store_mode),
     Setting("store_threshold", "100000", "triples above which store=auto uses the on-disk store",
             _count),
+    Setting("document_cache", "64",
+            "MB of built data documents and pages kept in memory per server process (a release "
+            "never changes while served); one document over an eighth of it is not kept; 0 = off",
+            _count),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 # The SPARQL endpoint's limits: `serve` takes them and create_app reads them.
@@ -167,7 +171,7 @@ REMOTE_STORE = ("store", "store_graph", "store_timeout")
 # The embedded store's query processes, time limit and where its data lives.
 QUERY_SETTINGS = ("query_timeout", "query_workers", "store_mode", "store_threshold")
 # What `serve` hands the app factory.
-APP = (*SPARQL_LIMITS, *REMOTE_STORE, *QUERY_SETTINGS)
+APP = (*SPARQL_LIMITS, *REMOTE_STORE, *QUERY_SETTINGS, "document_cache")
 
 
 

@@ -50,7 +50,7 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.extensions[SPARQL_EXTENSION] = sparql_limits
-    prepare_pages(app, site)
+    prepare_pages(app, site, cache_bytes=values["document_cache"] * 2**20)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(query_page.bp)

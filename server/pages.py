@@ -20,7 +20,6 @@ from .views import Value
 VOCABULARY = "conflict_ld.vocabulary"
 SUMMARY = "conflict_ld.summary"
 CACHE = "conflict_ld.documents"
-DOCUMENT_CACHE_BYTES = 64 * 2**20  # rendered documents kept per app
 
 
 @dataclass(frozen=True)
@@ -43,15 +42,16 @@ class Summary:
                    sources=len(data.get("subjects", {})), by_class=by_class)
 
 
-def prepare_pages(app: Flask, site: Site) -> None:
+def prepare_pages(app: Flask, site: Site, *, cache_bytes: int) -> None:
     """Read once, when the app starts, what every page needs: the ontology's words (from the
-    release's ontology graph) and the release's counts."""
+    release's ontology graph) and the release's counts; and a cache of ``cache_bytes`` for the
+    documents built (0: none)."""
     # From the release's own file, not the store: a remote store may be down at start (pages
     # then answer 502 while it is) and must not keep the app from starting.
     ontology = ox.parse(path=site.release / "ontology.ttl", format=ox.RdfFormat.TURTLE)
     app.extensions[VOCABULARY] = Vocabulary.from_triples((q.triple for q in ontology), namespace=site.cld)
     app.extensions[SUMMARY] = Summary.read(site.release / "report.json")
-    app.extensions[CACHE] = DocumentCache(max_bytes=DOCUMENT_CACHE_BYTES)
+    app.extensions[CACHE] = DocumentCache(max_bytes=cache_bytes)
 
 
 @dataclass(frozen=True)

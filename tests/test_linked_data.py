@@ -17,6 +17,7 @@ from conflict_ld.server.site import SAFE
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from conflict_ld.resources import prefixes
+from conflict_ld.settings import SettingsError
 
 BASE = "http://localhost:8080/"
 CLD = Namespace(prefixes()["cld"])
@@ -280,3 +281,12 @@ def test_documents_are_the_same_bytes_in_every_process(default_build: Path, iris
     runs = {subprocess.run([sys.executable, "-c", script, str(default_build), *urls], check=True,
                            capture_output=True, text=True).stdout for _ in range(3)}
     assert len(runs) == 1
+
+
+def test_the_document_cache_size_is_a_setting(default_build: Path) -> None:
+    app = create_app({"out": default_build, "document_cache": 0})
+    client = app.test_client()
+    assert client.get("/page/Hamas").data == client.get("/page/Hamas").data
+    assert len(app.extensions["conflict_ld.documents"]) == 0  # 0 keeps nothing
+    with pytest.raises(SettingsError, match="document_cache"):
+        create_app({"out": default_build, "document_cache": "lots"})
