@@ -6,6 +6,7 @@ import gzip
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -16,36 +17,40 @@ class DataMissing(RuntimeError):
     pass
 
 
-def build_base_uri(folder: Path) -> str:
-    """The base IRI the build minted its IRIs under (the server must answer for the same)."""
+_NONE = object()
+
+
+def _report(folder: Path, key: str, default: Any = _NONE) -> Any:
+    """One entry of the latest release's build report (``default`` when the report lacks it),
+    or a clear error when there is no report."""
     report = release_folder(folder) / "report.json"
     try:
-        return str(json.loads(report.read_text(encoding="utf-8"))["base_uri"])
+        values = json.loads(report.read_text(encoding="utf-8"))
+        return values[key] if default is _NONE else values.get(key, default)
     except (OSError, ValueError, KeyError):
         raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
 
 
+def build_base_uri(folder: Path) -> str:
+    """The base IRI the build minted its IRIs under (the server must answer for the same)."""
+    return str(_report(folder, "base_uri"))
+
+
 def release_graphs(folder: Path) -> list[str]:
     """The named graphs of the latest release, from its build report."""
-    report = json.loads((release_folder(folder) / "report.json").read_text(encoding="utf-8"))
-    return sorted(report["graphs"])
+    return sorted(_report(folder, "graphs"))
 
 
 def release_stamp(folder: Path) -> tuple[str, datetime]:
     """The served release's version and when it was published (for ETag / Last-Modified)."""
     release = release_folder(folder)
-    report = json.loads((release / "report.json").read_text(encoding="utf-8"))
     published = datetime.fromtimestamp(int(release.stat().st_mtime), tz=UTC)
-    return str(report.get("version", release.name)), published
+    return str(_report(folder, "version", release.name)), published
 
 
 def release_triples(folder: Path) -> int:
     """How many distinct triples the latest release holds, from its build report."""
-    report = release_folder(folder) / "report.json"
-    try:
-        return int(json.loads(report.read_text(encoding="utf-8"))["triples"])
-    except (OSError, ValueError, KeyError):
-        raise DataMissing(f"no build report at {report}: run `conflict-ld build` first") from None
+    return int(_report(folder, "triples"))
 
 
 def dataset_dump(folder: Path) -> Path:

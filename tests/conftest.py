@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,20 +55,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(default_build: Path):
-    """A real `conflict-ld serve` (waitress) on a free port of 127.0.0.1, stopped after."""
+@contextlib.contextmanager
+def serving(out: Path, *, ready: str = "", env: dict[str, str] | None = None) -> Iterator[str]:
+    """A real `conflict-ld serve` (waitress) of ``out`` on a free port of 127.0.0.1, once
+    ``ready`` (a path) answers; stopped after. Its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(default_build), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "CONFLICT_LD_RATE_LIMIT": "0"},  # many tests share one client address
+        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(out), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(url, timeout=1).close()
+                urllib.request.urlopen(url + ready, timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.1)
@@ -76,3 +78,10 @@ def live_server(default_build: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(default_build: Path) -> Iterator[str]:
+    """A real server of the seed build; many tests share one client address: no rate limit."""
+    with serving(default_build, env={"CONFLICT_LD_RATE_LIMIT": "0"}) as url:
+        yield url

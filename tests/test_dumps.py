@@ -8,8 +8,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
-import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from email import message_from_bytes
@@ -25,7 +23,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from conflict_ld.cli import main
 from conflict_ld.formats import file_media_type
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, serving
 
 BASE = "http://localhost:8080/"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -352,24 +350,8 @@ def test_resumed_download_equals_the_file(client, out: Path, versions) -> None:
 @pytest.fixture(scope="module")
 def live(out: Path):
     """A real `conflict-ld serve` (waitress) over the two releases, on a free port."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(out), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "dumps/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not answer")
+    with serving(out, ready="dumps/") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.mark.parametrize("tool", ["curl", "wget"])
