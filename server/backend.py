@@ -75,6 +75,13 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def rows(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> list[dict[str, ox.Term]]:
+    """A SELECT's solutions as what ``select`` gives: one dict a row, unbound variables left out."""
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+
 class EmbeddedBackend:
     """An Oxigraph store in this process. Its default graph must hold the union of the
     named graphs (``store.load_store`` puts it there)."""
@@ -136,10 +143,7 @@ class EmbeddedBackend:
         return Answer("solutions", body, results_format.media_type, truncated)
 
     def select(self, query: str) -> list[dict[str, ox.Term]]:
-        result = self._run(query)
-        assert isinstance(result, ox.QuerySolutions)
-        names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        return rows(self._run(query))
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query))

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from conflict_ld.formats import RdfFormat, ResultsFormat, formats, results_formats
 
 from . import row_limit
-from .backend import Answer, NotAcceptable, QuerySyntaxError, StoreUnavailable
+from .backend import Answer, NotAcceptable, QuerySyntaxError, StoreUnavailable, rows
 
 SPARQL_JSON = next(f for f in results_formats() if f.name == "json")
 N_TRIPLES = next(f for f in formats() if f.name == "ntriples")
@@ -296,10 +296,7 @@ class RemoteBackend:
                                       format=fmt.ox)
 
     def select(self, query: str) -> list[dict[str, ox.Term]]:
-        result = self._results(query)
-        assert isinstance(result, ox.QuerySolutions)
-        names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        return rows(self._results(query))
 
     def ask(self, query: str) -> bool:
         return bool(self._results(query))
