@@ -222,6 +222,17 @@ def run_wrk(base_url: str, targets_file: Path, *, server: str, target: str, conn
     return result
 
 
+def warm_up(base_url: str, targets_file: Path, *, connections: int, duration: str,
+            headers: Sequence[str] = ()) -> None:
+    """One unrecorded wrk run over the targets, so every server process has answered each
+    once (each keeps its own document cache) before anything is measured."""
+    wrk = need("wrk", "apt-get install wrk")
+    argv = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}", "-s", str(ROTATE)]
+    for header in headers:
+        argv += ["-H", header]
+    subprocess.run([*argv, base_url, "--", str(targets_file)], capture_output=True, check=True)
+
+
 def _fmt(ms: float | None) -> str:
     return "-" if ms is None else f"{ms:.2f} ms"
 
@@ -271,14 +282,16 @@ def ratio(results: Sequence[WrkResult], *, target: str, connections: int, ours: 
     return mine.requests_per_sec / theirs.requests_per_sec
 
 
-def server_command(template: str | None, *, out: Path, port: int, threads: int | None) -> list[str]:
+def server_command(template: str | None, *, out: Path, port: int, threads: int | None,
+                   workers: int | None) -> list[str]:
     """Our server's command line: ``conflict-ld serve`` by default, or a template with
     ``{python}``, ``{out}`` and ``{port}`` (to try another WSGI server or a patched app)."""
     if template:
         return shlex.split(template.format(python=sys.executable, out=out, port=port))
     argv = [sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(out),
             "--host", "127.0.0.1", "--port", str(port)]
-    return argv + (["--threads", str(threads)] if threads else [])
+    return (argv + (["--threads", str(threads)] if threads else [])
+            + (["--workers", str(workers)] if workers else []))
 
 
 def write_json(path: Path, payload: dict) -> None:

@@ -1,6 +1,7 @@
 """The rdflib peer of the SPARQL benchmark: a plain Flask app answering ``/sparql`` from an
 rdflib ``Dataset`` (default graph = union of the named graphs) loaded from a release's
-``dataset.nq.gz``, under waitress like ``conflict-ld serve``. For benchmarks only.
+``dataset.nq.gz``, under granian with worker processes like ``conflict-ld serve`` (each worker
+loads its own copy). For benchmarks only.
 
     .venv/bin/python bench/rdflib_peer.py --out BUILD --port 8081
 
@@ -13,11 +14,11 @@ import argparse
 import gzip
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, Response, abort, request
 from rdflib import Dataset
-from waitress import serve
 
 from conflict_ld.release import release_folder
 
@@ -52,9 +53,16 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="a build folder (serves OUT/latest)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=4, help="threads of each worker process")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
     args = parser.parse_args()
-    serve(create_app(args.out), host=args.host, port=args.port, threads=args.threads)
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    server = Granian(target="rdflib_peer:create_app", address=args.host, port=args.port,
+                     interface=Interfaces.WSGI, workers=args.workers, blocking_threads=args.threads,
+                     log_level="warning")
+    server.serve(target_loader=partial(create_app, args.out), wrap_loader=False)
     return 0
 
 

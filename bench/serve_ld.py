@@ -36,6 +36,7 @@ from harness import (
     server_command,
     stop_on_sigterm,
     table,
+    warm_up,
     write_json,
     write_targets,
 )
@@ -54,7 +55,7 @@ http {{
     sendfile on;
     tcp_nopush on;
     tcp_nodelay on;
-    # wrk keeps its connections open for the whole run, as it does with waitress.
+    # wrk keeps its connections open for the whole run, as it does with ours.
     keepalive_requests 1000000;
     keepalive_timeout 75s;
     types {{ text/turtle ttl; text/html html; }}
@@ -122,7 +123,12 @@ def main() -> int:
     parser.add_argument("--duration", default="10s", help="wrk -d of each run")
     parser.add_argument("--timeout", default="5s", help="wrk --timeout (slower answers count as errors)")
     parser.add_argument("--threads", type=int, default=None,
-                        help="waitress threads of conflict-ld serve (default: its own default)")
+                        help="threads of each conflict-ld serve process (default: its own default)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes of conflict-ld serve (default: its own default)")
+    parser.add_argument("--warmup", default="5s",
+                        help="an unrecorded wrk run per kind before measuring, so every server "
+                        "process has each document cached (0s: none)")
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "
                         "placeholders {python}, {out}, {port} (e.g. gunicorn, see bench/README.md)")
     parser.add_argument("--nginx-workers", default="1",
@@ -155,7 +161,8 @@ def run(args: argparse.Namespace) -> int:
 
     ours_port, nginx_port = free_port(), free_port()
     ours_url, nginx_url = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{nginx_port}"
-    serve = server_command(args.server_cmd, out=args.out, port=ours_port, threads=args.threads)
+    serve = server_command(args.server_cmd, out=args.out, port=ours_port, threads=args.threads,
+                           workers=args.workers)
     results: list[WrkResult] = []
     with running("conflict-ld serve", serve, ready_url=ours_url + "/", log=work / "serve.log"):
         names = entity_names(ours_url, base=base, count=args.entities, seed=args.seed)
@@ -177,6 +184,9 @@ def run(args: argparse.Namespace) -> int:
                 if fetch(ours_url + sample)[1] != fetch(nginx_url + sample)[1]:
                     raise BenchError(f"nginx and our server disagree on {sample}")
                 file = write_targets(work / f"targets-{kind}.txt", targets[kind])
+                if args.warmup not in ("0", "0s"):
+                    for url in (ours_url, nginx_url):
+                        warm_up(url, file, connections=TARGET_C, duration=args.warmup)
                 for c in connections:
                     for server, url in (("ours", ours_url), ("nginx", nginx_url)):
                         results.append(run_wrk(url, file, server=server, target=kind, connections=c,
@@ -197,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
               f"{mine.p99_ms} ms (target < {TARGET_P99_MS}): {'met' if met else 'NOT met'}")
     write_json(args.json or work / "serve_ld.json", {
         "benchmark": "serve_ld", "build": str(args.out), "entities": len(names), "duration": args.duration,
-        "nginx_workers": args.nginx_workers, "waitress_threads": args.threads or "default",
+        "nginx_workers": args.nginx_workers, "threads": args.threads or "default",
+        "workers": args.workers or "default", "warmup": args.warmup,
         "server_cmd": args.server_cmd,
         "load_before": load_start, "load_after": load_end, "targets": verdicts, "results": results})
     return 0

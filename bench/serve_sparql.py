@@ -50,6 +50,7 @@ from harness import (
 )
 
 from conflict_ld.release import release_folder
+from conflict_ld.settings import BY_NAME
 
 QUERIES = HERE / "queries"
 SERVERS = ("ours", "oxigraph", "rdflib")
@@ -164,7 +165,10 @@ def main() -> int:
     parser.add_argument("--servers", default=",".join(SERVERS),
                         help="which of ours, oxigraph, rdflib to run (rdflib loads for minutes)")
     parser.add_argument("--threads", type=int, default=None,
-                        help="waitress threads of conflict-ld serve (default: its own default)")
+                        help="threads of each conflict-ld serve process (default: its own default)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes of conflict-ld serve and of the rdflib peer (default: "
+                        "conflict-ld serve's default)")
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "
                         "placeholders {python}, {out}, {port} (see bench/README.md)")
     args = parser.parse_args()
@@ -200,7 +204,8 @@ def run(args: argparse.Namespace) -> int:
         procs = {}
         if "rdflib" in servers:  # the slowest to start: first, so it loads while the others do
             procs["rdflib"] = start("rdflib peer", [sys.executable, str(HERE / "rdflib_peer.py"), "--out",
-                                    str(args.out), "--port", str(ports["rdflib"])],
+                                    str(args.out), "--port", str(ports["rdflib"]), "--workers",
+                                    str(args.workers or int(BY_NAME["workers"].default))],
                                     log=logs["rdflib"], stack=stack)
         if "oxigraph" in servers:
             oxigraph = need("oxigraph", "pip install oxigraph (PyPI), in the virtualenv or on PATH")
@@ -217,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
                                       "--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"],
                                       log=logs["oxigraph"], stack=stack)
         procs["ours"] = start("conflict-ld serve", server_command(
-            args.server_cmd, out=args.out, port=ports["ours"], threads=args.threads),
+            args.server_cmd, out=args.out, port=ports["ours"], threads=args.threads, workers=args.workers),
             log=logs["ours"], stack=stack, env=UNLIMITED)
         for server in servers:
             wait_ready(server, procs[server], url=urls[server] + "/", log=logs[server])
@@ -257,7 +262,8 @@ def run(args: argparse.Namespace) -> int:
               f"(target < {TARGET_P99_MS}), errors {errors}: {'met' if met else 'NOT met'}")
     write_json(args.json or work / "serve_sparql.json", {
         "benchmark": "serve_sparql", "build": str(args.out), "instances": args.entities,
-        "duration": args.duration, "timeout": args.timeout, "waitress_threads": args.threads or "default",
+        "duration": args.duration, "timeout": args.timeout, "threads": args.threads or "default",
+        "workers": args.workers or "default",
         "server_cmd": args.server_cmd, "load_before": load_start, "load_after": load_end,
         "notes": notes, "targets": verdicts, "results": results})
     return 0

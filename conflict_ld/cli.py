@@ -112,9 +112,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    values = cfg.resolve(["out", "host", "port", "threads", *cfg.APP], vars(args))
-    serve(data=values["out"], host=values["host"], port=values["port"], threads=values["threads"],
-          app_settings={name: values[name] for name in cfg.APP})
+    values = cfg.resolve(["out", "host", "port", "workers", "threads", *cfg.APP], vars(args))
+    serve(data=values["out"], host=values["host"], port=values["port"], workers=values["workers"],
+          threads=values["threads"], app_settings={name: values[name] for name in cfg.APP})
     return 0
 
 
@@ -176,7 +176,7 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("-v", "--verbose", action="store_true", help="list false positives and misses")
     score.set_defaults(func=cmd_score)
     serve = sub.add_parser("serve", help="serve a built dataset (SPARQL and linked data)")
-    _add(serve, "out", "host", "port", "threads", *cfg.APP)
+    _add(serve, "out", "host", "port", "workers", "threads", *cfg.APP)
     serve.set_defaults(func=cmd_serve)
     put = sub.add_parser("load", help="put the latest release into a SPARQL 1.1 store, for `serve "
                          "--store` (exit 2 on error); credentials from CONFLICT_LD_STORE_USER / "

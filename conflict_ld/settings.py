@@ -121,7 +121,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("out", "build", "folder the build writes the dataset to (replaced atomically)", Path),
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", "8080", "port the server listens on", _port),
-    Setting("threads", "4", "worker threads of the WSGI server", _positive),
+    Setting("workers", "2",
+            "server processes (granian workers) answering requests; each runs its own query "
+            "processes and document cache, the SPARQL rate limit is shared", _positive),
+    Setting("threads", "4", "threads of each server process running the app", _positive),
     Setting("max_query_length", "100000",
             "longest SPARQL query accepted, in bytes of UTF-8 (longer: 413); 0 = no limit", _count),
     Setting("max_rows", "10000",

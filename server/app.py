@@ -25,24 +25,41 @@ from .limits import SparqlLimits
 from .negotiation import HTML
 from .pages import page, prepare_pages
 from .pool import open_backend
+from .response_cache import ResponseCache
 from .site import EXTENSION, Site
 from .store import build_base_uri, release_graphs, release_stamp
 
 
-def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -> Flask:
-    """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
-    The SPARQL limits (``cfg.SPARQL_LIMITS``) and the query processes (``cfg.QUERY_SETTINGS``)
-    come from ``settings``, else the environment, else their defaults. ``settings["store"]``
-    (optional): a SPARQL endpoint to send every query to instead of the embedded store.
-    ``backend``: answer from it instead (tests serve other data this way)."""
+def check_settings(settings: Mapping[str, Any]) -> str:
+    """What ``create_app`` checks before it starts anything (the release is there, every
+    setting valid, else an error naming it); the release's base IRI."""
+    folder, base, _ = _resolved(settings)
+    release_stamp(folder)
+    return base
+
+
+def _resolved(settings: Mapping[str, Any]) -> tuple[Path, str, dict[str, Any]]:
     folder = Path(settings["out"])
     base = build_base_uri(folder)
-    version, published = release_stamp(folder)
     # Every app setting once: a value given here wins over the environment over the default,
     # and a bad one fails now with the setting's name.
     values = cfg.resolve(list(cfg.APP), {name: None if settings.get(name) is None else str(settings[name])
                                          for name in cfg.APP})
-    sparql_limits = SparqlLimits.from_settings(values)
+    return folder, base, values
+
+
+def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None,
+               rate_table: Path | None = None) -> Flask:
+    """``settings["out"]``: the build folder; its IRIs' base comes from its build report.
+    The SPARQL limits (``cfg.SPARQL_LIMITS``) and the query processes (``cfg.QUERY_SETTINGS``)
+    come from ``settings``, else the environment, else their defaults. ``settings["store"]``
+    (optional): a SPARQL endpoint to send every query to instead of the embedded store.
+    ``backend``: answer from it instead (tests serve other data this way). ``rate_table``: a
+    file the SPARQL rate limit keeps its counts in, shared by every server process that names
+    it (default: in this process's memory)."""
+    folder, base, values = _resolved(settings)
+    version, published = release_stamp(folder)
+    sparql_limits = SparqlLimits.from_settings(values, shared=rate_table)
     site = Site(folder=folder, base=base, version=version, published=published,
                 backend=backend if backend is not None else _backend(values, folder),
                 cld=prefixes()["cld"])
@@ -50,7 +67,8 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None) -
     app.config.update(CONFLICT_LD_OUT=str(folder), CONFLICT_LD_BASE_URI=base)
     app.extensions[EXTENSION] = site
     app.extensions[SPARQL_EXTENSION] = sparql_limits
-    prepare_pages(app, site, cache_bytes=values["document_cache"] * 2**20)
+    prepare_pages(app, site)
+    app.wsgi_app = ResponseCache(app.wsgi_app, max_bytes=values["document_cache"] * 2**20)  # type: ignore[method-assign]
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(query_page.bp)

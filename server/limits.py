@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from .rate_table import DueTable, MemoryTable, SharedTable
 
 EXTENSION = "conflict_ld.sparql"
 
@@ -15,14 +17,15 @@ EXTENSION = "conflict_ld.sparql"
 class RateLimiter:
     """At most ``limit`` requests per ``window`` seconds from one client, as a generic cell
     rate algorithm: a client may send a burst of ``limit`` requests, then one every
-    ``window / limit`` seconds. One float per client; ``limit`` 0 turns it off."""
+    ``window / limit`` seconds. One float per client, in ``table`` (this process's memory
+    unless given); ``limit`` 0 turns it off."""
 
-    def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic,
+                 table: DueTable | None = None) -> None:
         self.limit = limit
         self.window = window
-        self.clock = clock
-        self._due: dict[str, float] = {}  # per client: when its allowance is spent again
-        self._lock = threading.Lock()
+        self.clock = clock  # monotonic: one clock for every process of the machine
+        self._table = table if table is not None else MemoryTable()
 
     def check(self, client: str) -> float:
         """Count a request from ``client``: 0 if allowed, else the seconds to wait."""
@@ -30,14 +33,12 @@ class RateLimiter:
             return 0.0
         interval = self.window / self.limit
         now = self.clock()
-        with self._lock:
-            due = max(self._due.get(client, now), now)
+        with self._table.locked():
+            due = max(self._table.get(client) or now, now)
             wait = due + interval - now - self.window
             if wait > 0:
                 return wait
-            self._due[client] = due + interval
-            if len(self._due) > 10_000:  # forget clients whose allowance is whole again
-                self._due = {c: d for c, d in self._due.items() if d > now}
+            self._table.put(client, due + interval, now=now)
         return 0.0
 
     @staticmethod
@@ -53,7 +54,9 @@ class SparqlLimits:
     cache: dict[str, Any] = field(default_factory=dict)  # the service description's counts
 
     @classmethod
-    def from_settings(cls, values: Mapping[str, Any]) -> SparqlLimits:
-        """``values``: the resolved settings (``cfg.SPARQL_LIMITS`` among them)."""
+    def from_settings(cls, values: Mapping[str, Any], *, shared: Path | None = None) -> SparqlLimits:
+        """``values``: the resolved settings (``cfg.SPARQL_LIMITS`` among them); ``shared``: the
+        file of a rate table shared with other server processes."""
+        table = SharedTable(shared) if shared is not None and values["rate_limit"] else None
         return cls(values["max_query_length"], values["max_rows"],
-                   RateLimiter(values["rate_limit"], values["rate_window"]))
+                   RateLimiter(values["rate_limit"], values["rate_window"], table=table))

@@ -21,7 +21,8 @@ from conflict_ld.resources import prefixes
 from . import negotiation as neg
 from .description import Description, stable_blank_nodes
 from .kinds import ENTITY, KINDS, Kind, document_path, kind_of_document, kind_of_iri_path
-from .pages import Alternate, documents, render, summary, value_html, vocabulary
+from .pages import Alternate, render, summary, value_html, vocabulary
+from .response_cache import cacheable
 from .site import SAFE, Site, current_site
 from .views import Renderer, ontology_page
 
@@ -75,6 +76,7 @@ def dereference(prefix: str, name: str) -> Response:
     target = f"/page/{path}" if choice is neg.PAGE else f"/data/{path}.{choice.extension}"
     response = redirect(target, 303)
     response.headers["Vary"] = "Accept"
+    cacheable(by_accept=True)
     return response
 
 
@@ -111,25 +113,20 @@ def _document(kind: Kind, local: str, *, choice: neg.Representation | None = Non
         if choice is None:
             return neg.not_acceptable(offered)
     alternates = _alternates(kind, local)
-    key = (kind.name, local, choice.extension)
-    cached = documents().get(key)
-    if cached is not None:
-        response = Response(cached[0], mimetype=cached[1])
+    iri = _iri(site, kind, local)
+    # Sorted, blank nodes named by position: the store's order and blank node labels change
+    # from one process to the next, and a document must be the same bytes under the same
+    # ETag after a restart.
+    triples = stable_blank_nodes(site.backend.construct(kind.query(iri, cld=site.cld)))
+    if not triples or (not kind.document and not any(t.subject.value == iri for t in triples)):
+        abort(404)
+    if choice is neg.PAGE:
+        response = render_page(kind, iri, triples, alternates=alternates)
     else:
-        iri = _iri(site, kind, local)
-        # Sorted, blank nodes named by position: the store's order and blank node labels change
-        # from one process to the next, and a document must be the same bytes under the same
-        # ETag after a restart.
-        triples = stable_blank_nodes(site.backend.construct(kind.query(iri, cld=site.cld)))
-        if not triples or (not kind.document and not any(t.subject.value == iri for t in triples)):
-            abort(404)
-        if choice is neg.PAGE:
-            response = render_page(kind, iri, triples, alternates=alternates)
-        else:
-            assert choice.fmt is not None
-            response = Response(ox.serialize(triples, format=choice.fmt.ox, prefixes=prefixes()),
-                                mimetype=choice.media_type)
-        documents().put(key, response.get_data(), response.mimetype)
+        assert choice.fmt is not None
+        response = Response(ox.serialize(triples, format=choice.fmt.ox, prefixes=prefixes()),
+                            mimetype=choice.media_type)
+    cacheable(by_accept=negotiated)
     if negotiated:
         response.headers["Content-Location"] = next(
             a.href for a in alternates if a.media_type == choice.media_type)
@@ -165,6 +162,7 @@ def home() -> Response:
     response = render("home.html", title="conflict-ld: armed groups of the Syrian civil war",
                       description=DESCRIPTION, counts=release, classes=classes, files=files,
                       version=site.version, published=site.published.date().isoformat())
+    cacheable(by_accept=False)
     return _finish(site, response, tag="home.html")
 
 
@@ -208,6 +206,7 @@ def class_index(name: str) -> Response:
     response = render("class.html", title=vocabulary().term_name(site.cld + name), count=by_class[name],
                       class_name=f"cld:{name}", class_href=f"/ontology#{name}", page=number, pages=pages,
                       members=[_member(site, r) for r in rows])
+    cacheable(by_accept=False)
     return _finish(site, response, tag=f"class-{name}-{number}.html")
 
 
@@ -231,10 +230,7 @@ def ontology(ext: str | None = None) -> Response:
         for r in neg.documents()]
     voc = vocabulary()
     ontology_iri = site.cld.rstrip("#/")
-    cached = documents().get(("ontology", "", choice.extension))
-    if cached is not None:
-        response = Response(cached[0], mimetype=cached[1])
-    elif choice is neg.PAGE:
+    if choice is neg.PAGE:
         renderer = Renderer(voc.ontology, voc, site.local_path)
         node = ox.NamedNode(ontology_iri)
         response = render("ontology.html", title=voc.ontology.label(node) or "Ontology", iri=ontology_iri,
@@ -247,8 +243,7 @@ def ontology(ext: str | None = None) -> Response:
         body = (site.release / "ontology.ttl").read_bytes() if choice.fmt.name == "turtle" else (
             ox.serialize(voc.triples, format=choice.fmt.ox, prefixes=prefixes()))
         response = Response(body, mimetype=choice.media_type)
-    if cached is None:
-        documents().put(("ontology", "", choice.extension), response.get_data(), response.mimetype)
+    cacheable(by_accept=ext is None)
     if ext is None:
         response.headers["Content-Location"] = f"/ontology.{choice.extension}"
     return _finish(site, response, tag=f"ontology.{choice.extension}", alternates=alternates)

@@ -11,7 +11,6 @@ import pyoxigraph as ox
 from flask import Flask, Response, current_app, render_template
 from markupsafe import Markup
 
-from .cache import DocumentCache
 from .description import Vocabulary
 from .negotiation import HTML
 from .site import Site
@@ -19,7 +18,6 @@ from .views import Value
 
 VOCABULARY = "conflict_ld.vocabulary"
 SUMMARY = "conflict_ld.summary"
-CACHE = "conflict_ld.documents"
 
 
 @dataclass(frozen=True)
@@ -42,16 +40,14 @@ class Summary:
                    sources=len(data.get("subjects", {})), by_class=by_class)
 
 
-def prepare_pages(app: Flask, site: Site, *, cache_bytes: int) -> None:
+def prepare_pages(app: Flask, site: Site) -> None:
     """Read once, when the app starts, what every page needs: the ontology's words (from the
-    release's ontology graph) and the release's counts; and a cache of ``cache_bytes`` for the
-    documents built (0: none)."""
+    release's ontology graph) and the release's counts."""
     # From the release's own file, not the store: a remote store may be down at start (pages
     # then answer 502 while it is) and must not keep the app from starting.
     ontology = ox.parse(path=site.release / "ontology.ttl", format=ox.RdfFormat.TURTLE)
     app.extensions[VOCABULARY] = Vocabulary.from_triples((q.triple for q in ontology), namespace=site.cld)
     app.extensions[SUMMARY] = Summary.read(site.release / "report.json")
-    app.extensions[CACHE] = DocumentCache(max_bytes=cache_bytes)
 
 
 @dataclass(frozen=True)
@@ -80,8 +76,6 @@ def summary() -> Summary:
     return current_app.extensions[SUMMARY]
 
 
-def documents() -> DocumentCache:
-    return current_app.extensions[CACHE]
 
 
 def value_html(v: Value) -> Markup:

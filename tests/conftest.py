@@ -57,7 +57,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(out: Path, *, ready: str = "", env: dict[str, str] | None = None) -> Iterator[str]:
-    """A real `conflict-ld serve` (waitress) of ``out`` on a free port of 127.0.0.1, once
+    """A real `conflict-ld serve` (granian) of ``out`` on a free port of 127.0.0.1, once
     ``ready`` (a path) answers; stopped after. Its URL."""
     port = free_port()
     proc = subprocess.Popen(

@@ -349,7 +349,7 @@ def test_resumed_download_equals_the_file(client, out: Path, versions) -> None:
 
 @pytest.fixture(scope="module")
 def live(out: Path):
-    """A real `conflict-ld serve` (waitress) over the two releases, on a free port."""
+    """A real `conflict-ld serve` (granian) over the two releases, on a free port."""
     with serving(out, ready="dumps/") as url:
         yield url
 

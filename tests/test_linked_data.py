@@ -12,12 +12,10 @@ from urllib.parse import quote
 
 import pytest
 from conflict_ld.server.app import create_app
-from conflict_ld.server.cache import DocumentCache
 from conflict_ld.server.site import SAFE
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from conflict_ld.resources import prefixes
-from conflict_ld.settings import SettingsError
 
 BASE = "http://localhost:8080/"
 CLD = Namespace(prefixes()["cld"])
@@ -241,32 +239,6 @@ def test_the_void_iris_dereference(client, path: str, accept: str | None, target
     assert client.get("/dataset/class/Nothing").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/page/Hamas", "/data/Hamas.jsonld", "/ontology.rdf", "/graph/entities"])
-def test_a_cached_document_is_the_same_answer(default_build: Path, url: str) -> None:
-    """The second request is served from the app's document cache: same body, type, headers."""
-    app = create_app({"out": default_build})
-    client = app.test_client()
-    first, cached = client.get(url), client.get(url)
-    assert len(app.extensions["conflict_ld.documents"]) == 1
-    assert cached.data == first.data and cached.status_code == 200
-    for header in ("Content-Type", "ETag", "Last-Modified", "Link", "Vary", "Content-Location"):
-        assert cached.headers.get(header) == first.headers.get(header), header
-    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
-    assert client.head(url).data == b""
-
-
-def test_the_document_cache_is_bounded_least_recently_used_first() -> None:
-    cache = DocumentCache(max_bytes=80)
-    for key in "abcd":
-        cache.put(key, b"x" * 10, "text/plain")
-    assert cache.get("a") is not None  # a is now the most recently used
-    for key in "efghij":
-        cache.put(key, b"y" * 10, "text/plain")
-    assert cache._bytes <= 80 and cache.get("a") is not None and cache.get("b") is None
-    cache.put("huge", b"z" * 11, "text/plain")  # more than an eighth: not kept
-    assert cache.get("huge") is None
-
-
 def test_documents_are_the_same_bytes_in_every_process(default_build: Path, iris) -> None:
     """The ETag names the release and the representation, so a restarted server (a fresh
     store, whose iteration order differs) must send the same bytes."""
@@ -281,12 +253,3 @@ def test_documents_are_the_same_bytes_in_every_process(default_build: Path, iris
     runs = {subprocess.run([sys.executable, "-c", script, str(default_build), *urls], check=True,
                            capture_output=True, text=True).stdout for _ in range(3)}
     assert len(runs) == 1
-
-
-def test_the_document_cache_size_is_a_setting(default_build: Path) -> None:
-    app = create_app({"out": default_build, "document_cache": 0})
-    client = app.test_client()
-    assert client.get("/page/Hamas").data == client.get("/page/Hamas").data
-    assert len(app.extensions["conflict_ld.documents"]) == 0  # 0 keeps nothing
-    with pytest.raises(SettingsError, match="document_cache"):
-        create_app({"out": default_build, "document_cache": "lots"})

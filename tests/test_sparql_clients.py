@@ -1,4 +1,4 @@
-"""Real SPARQL clients against a running server (waitress on 127.0.0.1): SPARQLWrapper (GET
+"""Real SPARQL clients against a running server (granian on 127.0.0.1): SPARQLWrapper (GET
 and POST, JSON and XML) and rdflib's SPARQLStore (GET and POST_FORM) give the answers the
 store gives in process, language tags and datatypes kept."""
 
