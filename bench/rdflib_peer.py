@@ -1,7 +1,8 @@
 """The rdflib peer of the SPARQL benchmark: a plain Flask app answering ``/sparql`` from an
 rdflib ``Dataset`` (default graph = union of the named graphs) loaded from a release's
-``dataset.nq.gz``, under granian with worker processes like ``conflict-ld serve`` (each worker
-loads its own copy). For benchmarks only.
+``dataset.nq.gz``, under granian like ``conflict-ld serve``; in one process by default, as a
+plain Flask app over rdflib runs (more workers each load their own copy, 1.2 KB a triple).
+For benchmarks only.
 
     .venv/bin/python bench/rdflib_peer.py --out BUILD --port 8081
 
@@ -54,7 +55,7 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=4, help="threads of each worker process")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
     args = parser.parse_args()
     from granian import Granian
     from granian.constants import Interfaces

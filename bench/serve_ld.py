@@ -126,7 +126,7 @@ def main() -> int:
                         help="threads of each conflict-ld serve process (default: its own default)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes of conflict-ld serve (default: its own default)")
-    parser.add_argument("--warmup", default="5s",
+    parser.add_argument("--warmup", default="30s",
                         help="an unrecorded wrk run per kind before measuring, so every server "
                         "process has each document cached (0s: none)")
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "

@@ -50,7 +50,6 @@ from harness import (
 )
 
 from conflict_ld.release import release_folder
-from conflict_ld.settings import BY_NAME
 
 QUERIES = HERE / "queries"
 SERVERS = ("ours", "oxigraph", "rdflib")
@@ -167,8 +166,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None,
                         help="threads of each conflict-ld serve process (default: its own default)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="processes of conflict-ld serve and of the rdflib peer (default: "
-                        "conflict-ld serve's default)")
+                        help="processes of conflict-ld serve (default: its own default)")
+    parser.add_argument("--rdflib-workers", type=int, default=1,
+                        help="processes of the rdflib peer, each with its own copy of the graph")
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "
                         "placeholders {python}, {out}, {port} (see bench/README.md)")
     args = parser.parse_args()
@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
         if "rdflib" in servers:  # the slowest to start: first, so it loads while the others do
             procs["rdflib"] = start("rdflib peer", [sys.executable, str(HERE / "rdflib_peer.py"), "--out",
                                     str(args.out), "--port", str(ports["rdflib"]), "--workers",
-                                    str(args.workers or int(BY_NAME["workers"].default))],
+                                    str(args.rdflib_workers)],
                                     log=logs["rdflib"], stack=stack)
         if "oxigraph" in servers:
             oxigraph = need("oxigraph", "pip install oxigraph (PyPI), in the virtualenv or on PATH")
@@ -263,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
     write_json(args.json or work / "serve_sparql.json", {
         "benchmark": "serve_sparql", "build": str(args.out), "instances": args.entities,
         "duration": args.duration, "timeout": args.timeout, "threads": args.threads or "default",
-        "workers": args.workers or "default",
+        "workers": args.workers or "default", "rdflib_workers": args.rdflib_workers,
         "server_cmd": args.server_cmd, "load_before": load_start, "load_after": load_end,
         "notes": notes, "targets": verdicts, "results": results})
     return 0

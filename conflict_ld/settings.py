@@ -161,7 +161,7 @@ SETTINGS: tuple[Setting, ...] = (
             "(disk above store_threshold triples); not used with --store URL", _store_mode),
     Setting("store_threshold", "100000", "triples above which store=auto uses the on-disk store",
             _count),
-    Setting("document_cache", "64",
+    Setting("document_cache", "256",
             "MB of built data documents and pages kept in memory per server process (a release "
             "never changes while served); one document over an eighth of it is not kept; 0 = off",
             _count),

@@ -60,7 +60,9 @@ def sparql() -> Response:
             asked.query, results_format=results.fmt if results else None,  # type: ignore[arg-type]
             graph_format=graph.fmt if graph else None,  # type: ignore[arg-type]
             default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
-            max_rows=config.max_rows or None, base_iri=request.base_url)
+            # The endpoint's IRI under the release's base, not the request's Host header: the
+            # same query resolves its relative IRIs the same way through every proxy.
+            max_rows=config.max_rows or None, base_iri=current_site().base + PATH.lstrip("/"))
     except NotAcceptable as error:
         return _not_acceptable(neg.graphs() if error.kind == "graph" else neg.results(), error.kind)
     except QuerySyntaxError as error:
