@@ -131,8 +131,9 @@ def main() -> int:
                         "process has each document cached (0s: none)")
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "
                         "placeholders {python}, {out}, {port} (e.g. gunicorn, see bench/README.md)")
-    parser.add_argument("--nginx-workers", default="1",
-                        help="nginx worker_processes: 1 (default; one process like our server) or auto")
+    parser.add_argument("--nginx-workers", default="2",
+                        help="nginx worker_processes: 2 (default; as many as our server's default "
+                        "workers), or auto (one a core)")
     parser.add_argument("--kinds", default="ttl,page", help="which documents: ttl, page")
     args = parser.parse_args()
     stop_on_sigterm()
