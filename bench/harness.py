@@ -222,15 +222,19 @@ def run_wrk(base_url: str, targets_file: Path, *, server: str, target: str, conn
     return result
 
 
-def warm_up(base_url: str, targets_file: Path, *, connections: int, duration: str,
-            headers: Sequence[str] = ()) -> None:
-    """One unrecorded wrk run over the targets, so every server process has answered each
-    once (each keeps its own document cache) before anything is measured."""
-    wrk = need("wrk", "apt-get install wrk")
-    argv = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}", "-s", str(ROTATE)]
-    for header in headers:
-        argv += ["-H", header]
-    subprocess.run([*argv, base_url, "--", str(targets_file)], capture_output=True, check=True)
+def warm_up(base_url: str, targets_file: Path, *, server: str, target: str, connections: int,
+            duration: str, rounds: int, settled_p99_ms: float) -> list[WrkResult]:
+    """Unrecorded wrk runs over the targets until one's p99 is under ``settled_p99_ms`` (at
+    most ``rounds``): every server process keeps its own cache, and a run is measured only
+    once each has answered every target. The warm-up runs, for the report."""
+    runs: list[WrkResult] = []
+    for _ in range(rounds):
+        run = run_wrk(base_url, targets_file, server=server, target=f"{target} (warm-up)",
+                      connections=connections, duration=duration, timeout="30s")
+        runs.append(run)
+        if run.p99_ms is not None and run.p99_ms < settled_p99_ms:
+            break
+    return runs
 
 
 def _fmt(ms: float | None) -> str:

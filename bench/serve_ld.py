@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+from dataclasses import asdict
 from pathlib import Path
 
 from conflict_ld.server.store import build_base_uri
@@ -126,9 +127,12 @@ def main() -> int:
                         help="threads of each conflict-ld serve process (default: its own default)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes of conflict-ld serve (default: its own default)")
-    parser.add_argument("--warmup", default="30s",
-                        help="an unrecorded wrk run per kind before measuring, so every server "
-                        "process has each document cached (0s: none)")
+    parser.add_argument("--warmup", default="10s",
+                        help="length of one unrecorded wrk run before measuring a kind, repeated "
+                        "until its p99 is under the target's (each server process has then "
+                        "cached every document)")
+    parser.add_argument("--warmup-rounds", type=int, default=8,
+                        help="most warm-up runs per kind and server (0: none)")
     parser.add_argument("--server-cmd", help="run our app with this command instead of conflict-ld serve; "
                         "placeholders {python}, {out}, {port} (e.g. gunicorn, see bench/README.md)")
     parser.add_argument("--nginx-workers", default="2",
@@ -165,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
     serve = server_command(args.server_cmd, out=args.out, port=ours_port, threads=args.threads,
                            workers=args.workers)
     results: list[WrkResult] = []
+    warm_ups: list[WrkResult] = []
     with running("conflict-ld serve", serve, ready_url=ours_url + "/", log=work / "serve.log"):
         names = entity_names(ours_url, base=base, count=args.entities, seed=args.seed)
         targets = mirror(ours_url, names, root, kinds=kinds, timeout=args.fetch_timeout)
@@ -185,9 +190,10 @@ def run(args: argparse.Namespace) -> int:
                 if fetch(ours_url + sample)[1] != fetch(nginx_url + sample)[1]:
                     raise BenchError(f"nginx and our server disagree on {sample}")
                 file = write_targets(work / f"targets-{kind}.txt", targets[kind])
-                if args.warmup not in ("0", "0s"):
-                    for url in (ours_url, nginx_url):
-                        warm_up(url, file, connections=TARGET_C, duration=args.warmup)
+                for server, url in (("ours", ours_url), ("nginx", nginx_url)):
+                    warm_ups += warm_up(url, file, server=server, target=kind, connections=TARGET_C,
+                                        duration=args.warmup, rounds=args.warmup_rounds,
+                                        settled_p99_ms=TARGET_P99_MS)
                 for c in connections:
                     for server, url in (("ours", ours_url), ("nginx", nginx_url)):
                         results.append(run_wrk(url, file, server=server, target=kind, connections=c,
@@ -210,6 +216,7 @@ def run(args: argparse.Namespace) -> int:
         "benchmark": "serve_ld", "build": str(args.out), "entities": len(names), "duration": args.duration,
         "nginx_workers": args.nginx_workers, "threads": args.threads or "default",
         "workers": args.workers or "default", "warmup": args.warmup,
+        "warm_ups": [asdict(w) for w in warm_ups],
         "server_cmd": args.server_cmd,
         "load_before": load_start, "load_after": load_end, "targets": verdicts, "results": results})
     return 0
