@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import json
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -199,3 +201,23 @@ def test_rapper_dereferences_a_uri_from_a_real_server(live_server: str) -> None:
     count = int(done.stderr.rsplit("returned", 1)[1].split()[0])
     graph = Graph().parse(live_server + "data/Aknaf_Bait_al-Maqdis.ttl")
     assert count == len(graph) > 100
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--workers", "0"], "workers (--workers): must be at least 1"),
+    (["--threads", "many"], "threads (--threads)"),
+    (["--rate-limit", "-3"], "rate_limit (--rate-limit)"),
+])
+def test_serve_refuses_a_bad_setting_before_starting(default_build: Path, args: list[str],
+                                                     message: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(default_build),
+                           "--port", "1", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_names_a_missing_release_before_starting(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "conflict_ld.cli", "serve", "--out", str(tmp_path),
+                           "--port", "1"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "conflict-ld build" in done.stderr and str(tmp_path) in done.stderr
+    assert "Traceback" not in done.stderr
