@@ -42,6 +42,8 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 # Every triple of the release joined with every other, twice: hours of work on any release.
 CARTESIAN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 POINT = f"SELECT ?label {{ <{AKNAF}> <{RDFS}label> ?label }}"
+# Cheap, but not of a shape the server answers itself (bounded.py): it goes to a query process.
+SMALL = f"SELECT (COUNT(*) AS ?n) {{ <{AKNAF}> ?p ?o }}"
 JSON = results_formats()[0]
 TURTLE = by_name("turtle")
 
@@ -202,7 +204,37 @@ def test_busy_pool_gives_503_at_the_time_limit(out: Path) -> None:
         thread.start()
         assert wait_until(lambda: backend.idle() == 0)
         with pytest.raises(QueryTimeout, match="busy"):
-            backend.execute(POINT, results_format=JSON, graph_format=None, timeout=0.5)
+            backend.execute(SMALL, results_format=JSON, graph_format=None, timeout=0.5)
+        thread.join()
+    finally:
+        backend.close()
+
+
+def _occupy(backend: PooledBackend, *, seconds: float) -> threading.Thread:
+    """A thread running a long query on ``backend`` until the time limit stops it."""
+    def long_query() -> None:
+        with pytest.raises(QueryTimeout):
+            backend.execute(CARTESIAN, results_format=JSON, graph_format=None, timeout=seconds)
+
+    thread = threading.Thread(target=long_query)
+    thread.start()
+    return thread
+
+
+def test_a_bounded_lookup_is_answered_while_every_query_process_is_busy(out: Path) -> None:
+    """One triple pattern with a fixed subject cannot run long: the server answers it itself,
+    the same as a query process would, even when none is free."""
+    backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
+    try:
+        expected = backend.execute(POINT, results_format=JSON, graph_format=None)
+        thread = _occupy(backend, seconds=2)
+        assert wait_until(lambda: backend.idle() == 0)
+        started = time.monotonic()
+        for query in (POINT, f"DESCRIBE <{AKNAF}>", f"ASK {{ <{AKNAF}> a ?type }}"):
+            answer = backend.execute(query, results_format=JSON, graph_format=TURTLE)
+            assert answer.body
+        assert time.monotonic() - started < 1.5 and backend.idle() == 0  # the long query still runs
+        assert backend.execute(POINT, results_format=JSON, graph_format=None) == expected
         thread.join()
     finally:
         backend.close()
@@ -466,3 +498,37 @@ def test_a_process_that_exits_without_closing_leaves_no_query_process(out: Path)
     assert len(pids) == 2
     assert wait_until(lambda: not any(alive(pid) for pid in pids))
     assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_store_with_a_subject_of_many_triples_sends_every_query_to_a_query_process(
+        out: Path, monkeypatch) -> None:
+    """The shape is not enough: where some subject has more than INLINE_TRIPLES triples, a
+    lookup could take long to read, so every query goes to a query process (and meets the
+    time limit there)."""
+    from conflict_ld.server import pool as pool_module
+
+    rows = EmbeddedBackend(load_store(out)).select(pool_module.MOST_TRIPLES_QUERY)
+    monkeypatch.setattr(pool_module, "INLINE_TRIPLES", int(rows[0]["most"].value) - 1)
+    backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
+    try:
+        thread = _occupy(backend, seconds=2)
+        assert wait_until(lambda: backend.idle() == 0)
+        with pytest.raises(QueryTimeout, match="busy"):
+            backend.execute(POINT, results_format=JSON, graph_format=None, timeout=0.5)
+        thread.join()
+    finally:
+        backend.close()
+
+
+def test_a_bounded_lookup_with_a_protocol_dataset_goes_to_a_query_process(out: Path) -> None:
+    """default-graph-uri may copy whole graphs into a scratch store: not bounded."""
+    backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
+    try:
+        thread = _occupy(backend, seconds=2)
+        assert wait_until(lambda: backend.idle() == 0)
+        with pytest.raises(QueryTimeout, match="busy"):
+            backend.execute(POINT, results_format=JSON, graph_format=None, timeout=0.5,
+                            default_graphs=[BASE + "graph/entities"])
+        thread.join()
+    finally:
+        backend.close()
