@@ -1,0 +1,64 @@
+"""Benchmark: only the mapping stage of a build (parse + map the articles, load the quads into
+a store), the part ``bench/run_build.py`` prints as "parsing" and "mapping".
+
+    .venv/bin/python bench/generate.py --articles 1300 --out /tmp/articles --seed 0
+    .venv/bin/python bench/run_mapping.py /tmp/articles --repeat 3
+    .venv/bin/python bench/run_mapping.py /tmp/articles --profile /tmp/mapping.prof
+
+Run the same folder under two trees back to back and compare within the pair: these
+machines are shared and noisy. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from conflict_ld.build import map_folder
+
+
+def run(articles: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    result, _ = map_folder(articles, base_uri="http://localhost:8080/", progress=lambda _message: None)
+    store = ox.Store()
+    store.bulk_extend(result.quads)
+    seconds = time.perf_counter() - started
+    quads = len(result.quads)
+    del result, store
+    gc.unfreeze()  # as build does once the mapping's objects are dropped
+    gc.collect()
+    return seconds, quads
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("articles", type=Path, help="a folder of articles (bench/generate.py)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs in this process; the best is kept")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of one run here")
+    args = parser.parse_args()
+    count = len(list(args.articles.glob("*.txt")))
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run(args.articles)
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        return 0
+    times = []
+    for _ in range(args.repeat):
+        seconds, quads = run(args.articles)
+        times.append(seconds)
+    best = min(times)
+    print(json.dumps({"code": str(Path(map_folder.__code__.co_filename).parent.parent), "articles": count, "quads": quads, "seconds": [round(t, 2) for t in times],
+                      "articles_per_second": round(count / best, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
