@@ -55,8 +55,10 @@ def main() -> int:
         seconds, quads = run(args.articles)
         times.append(seconds)
     best = min(times)
-    print(json.dumps({"code": str(Path(map_folder.__code__.co_filename).parent.parent), "articles": count, "quads": quads, "seconds": [round(t, 2) for t in times],
-                      "articles_per_second": round(count / best, 1)}))
+    code = Path(map_folder.__code__.co_filename).parent.parent  # which tree was measured
+    print(json.dumps({"code": str(code), "articles": count, "quads": quads,
+                      "seconds": [round(t, 2) for t in times], "articles_per_second": round(count / best, 1),
+                      }))
     return 0
 
 
