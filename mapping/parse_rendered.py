@@ -18,6 +18,7 @@ from .values import make_value, split_items
 # A label may be glued to a lowercase value only for these openings ("operationc. 2012").
 _GLUED_LOWER = re.compile(r"^(?:c\.|ca\.|al-|ad-|an-|ar-|as-|ash-|at-|az-|https?:|www\.|the\s)")
 # A line that opens with an image file name is a caption or flag, never a label.
+_CAPTION_REST = re.compile(r"\s+(?:of|in|for|from|during)\b")
 _IMAGE_START = re.compile(r"^[^\n]*?\.(?:svg|png|jpe?g|gif)\b", re.IGNORECASE)
 
 
@@ -44,7 +45,7 @@ class Labels:
             rest = raw[len(label) :]
             if rest[:1].isspace() and label in self.captions and _IMAGE_START.match(raw):
                 return None  # "Flag of Syria.svg Syrian Army": a file name, not the label "Flag"
-            if label in self.captions and re.match(r"\s+(?:of|in|for|from|during)\b", rest):
+            if label in self.captions and _CAPTION_REST.match(rest):
                 return None  # a caption ("Logo of ...", "Flag of ... (2016–2017)")
             if not rest or rest[0] in " \t([\"'":
                 return label, rest.strip()

@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .dates import DateValue, Period, find_periods, parse_date
 from .facts import Attestation, Fact, Quantity
@@ -27,6 +28,7 @@ _COUNT = (
     r"(?:(?:over|more\s+than|at\s+least|about|around|some|up\s+to|nearly|almost|~|≈)\s+)?"
     rf"\d[\d,]*(?:\s*(?:to|–|-|and)\s*\d[\d,]*)?(?:\s+\w+){{0,2}}?\s+{_PEOPLE}"
 )
+_COUNT_RE = re.compile(_COUNT)
 _ANY = r"«\d+:[A-Z]»"
 _PARTY = r"«\d+:[OS]»"  # an organisation or a state: what can act as a party
 _ITEM_TAIL = r"(?:\s*\([^)]*\))?"  # "the al-Inqaz Front (Jabhat al-Inqadh)"
@@ -198,6 +200,14 @@ def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
     return entry[1]
 
 
+@lru_cache(maxsize=8)
+def _rank_pattern(ranks: tuple[str, ...]) -> re.Pattern[str]:
+    """Abbreviated ranks before a name. Only abbreviated ones: "General" and "Major" are also
+    words of names ("PFLP - General Command"). Made once per table, not per article."""
+    alternatives = "|".join(re.escape(r) for r in ranks if r.endswith("."))
+    return re.compile(rf"\b(?:{alternatives})\s+(?=[A-Z])")
+
+
 def load_prose_tables(text: str) -> ProseTables:
     data = tomllib.loads(text)
     return ProseTables(
@@ -244,10 +254,7 @@ class ProseMapper:
         self.subject_names = [re.escape(n) for n in names if len(n) > 3]
         self.dropped: list[Dropped] = []
         self._running: DateValue | None = None  # the running date before this sentence
-        # Only abbreviated ranks: "General" and "Major" are also words of names ("PFLP -
-        # General Command").
-        ranks = "|".join(re.escape(r) for r in resolver.tables.ranks if r.endswith("."))
-        self._ranks = re.compile(rf"\b(?:{ranks})\s+(?=[A-Z])")
+        self._ranks = _rank_pattern(resolver.tables.ranks)
 
     def facts(self, record: ArticleRecord) -> list[Fact]:
         out: list[Fact] = []
@@ -506,7 +513,7 @@ class ProseMapper:
         if groups.get("q"):
             return parse_quantity(groups["q"] or "")
         if rule.quantity:
-            count = re.search(_COUNT, text)
+            count = _COUNT_RE.search(text)
             return parse_quantity(count.group(0)) if count else None
         return None
 

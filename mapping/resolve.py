@@ -26,6 +26,9 @@ _PARTICLES = frozenset(
 
 
 # Unit names many groups share: "8th Brigade", "Brigade 111", "1st Regiment", "7th Group".
+_LETTER = re.compile(r"[^\W\d_]")
+_ARTICLE = re.compile(r"(?:al|ad|an|ar|as|ash|el)-")  # a name may start "al-"
+_WORD_BREAK = re.compile(r"[\s–-]+")
 _GENERIC_UNIT = re.compile(
     r"^(?:(?:\d+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s+"
     r"(?:Brigade|Regiment|Division|Group|Battalion|Company|Corps|Army|Unit)"
@@ -231,10 +234,10 @@ class Resolver:
         """Why a string the table does not know cannot be taken as a new entity's name."""
         if name.startswith("See ") or name.endswith(":"):
             return "a cross-reference or list heading"
-        if len(re.findall(r"[^\W\d_]", name)) < 2:
+        if len(_LETTER.findall(name)) < 2:
             return "has no letters to be a name"
         first = name[0]
-        if not (first.isupper() or first.isdigit() or re.match(r"(?:al|ad|an|ar|as|ash|el)-", name)):
+        if not (first.isupper() or first.isdigit() or _ARTICLE.match(name)):
             return "does not start like a name"
         if len(name.split()) > 10:
             return "too long for a name"
@@ -243,7 +246,7 @@ class Resolver:
             # Lebanon", "Palestinian nationalism").
             return None
         lower = [
-            w for w in re.split(r"[\s–-]+", name)
+            w for w in _WORD_BREAK.split(name)
             if w and w[0].islower() and w.casefold() not in _PARTICLES
         ]
         if lower and (len(lower) >= 2 or not name.split()[-1][0].isupper()):

@@ -12,6 +12,7 @@ _BULLETS = re.compile(r"^[\s*•·|#:;]+")
 _QUOTED_ONLY = re.compile(r'^["“](.+)["”]$')
 # "Syrian Civil War See List of battles": a cross-reference glued to the value.
 _SEE_ALSO = re.compile(r"\s+See\s+[A-Z].*$")
+_SPACES = re.compile(r"\s{2,}")
 # "Historically: Gaza Strip": a label before the name becomes a qualifier.
 _PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z -]{1,30}):\s+(?P<rest>\S.*)$")
 
@@ -66,7 +67,7 @@ def take_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
         (group if depth else out).append(ch)
     if depth and group:  # an unclosed "(" at the end of a truncated article
         qualifiers.append("".join(group).strip())
-    rest = re.sub(r"\s{2,}", " ", "".join(out)).strip()
+    rest = _SPACES.sub(" ", "".join(out)).strip()
     return rest, tuple(q for q in qualifiers if q)
 
 
