@@ -183,6 +183,10 @@ class _Needs:
 class _RuleIndex:
     rules: tuple[tuple[ProseRule, _Needs, _Needs], ...]  # a rule, what its regex needs, its carry
     texts: tuple[str, ...]  # every text some rule's pattern requires (``_Needs.texts``)
+    # The rules (by position) that need a text, each under one text it needs (its longest, as
+    # the rarest): a sentence without that text cannot match them, so they are not tried.
+    by_text: Mapping[str, tuple[int, ...]]
+    always: frozenset[int]  # rules that need no text, or whose carry-over pattern may run
 
 
 # Rule tables seen, by id; the tuple is held so that its id stays its own.
@@ -196,7 +200,16 @@ def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
             (r, _Needs.of(r.regex, r.required), _Needs.of(r.carry_regex, r.carry_required)) for r in rules
         )
         texts = sorted({t for _, *needs in indexed for n in needs for t in n.texts})
-        entry = _rule_indexes[id(rules)] = (rules, _RuleIndex(rules=indexed, texts=tuple(texts)))
+        by_text: dict[str, list[int]] = {}
+        always = set()
+        for position, (rule, needs, _) in enumerate(indexed):
+            if rule.carry_regex is not None or not needs.texts:
+                always.add(position)
+            else:
+                by_text.setdefault(max(needs.texts, key=lambda t: (len(t), t)), []).append(position)
+        index = _RuleIndex(rules=indexed, texts=tuple(texts),
+                           by_text={t: tuple(p) for t, p in by_text.items()}, always=frozenset(always))
+        entry = _rule_indexes[id(rules)] = (rules, index)
     return entry[1]
 
 
@@ -333,7 +346,10 @@ class ProseMapper:
         # Which of the rules' required texts the sentence has: most rules need one it lacks.
         contains = text.__contains__
         present = set(filter(contains, index.texts))
-        for rule, needs, carry_needs in index.rules:
+        # In the table's order: which of two facts a sentence states twice is kept depends on it.
+        candidates = sorted(index.always.union(*(index.by_text.get(t, ()) for t in present)))
+        for position in candidates:
+            rule, needs, carry_needs = index.rules[position]
             # _Needs.met, written out: this runs for every rule and sentence.
             runs = needs.texts <= present and (
                 not needs.choices or all(any(map(contains, choice)) for choice in needs.choices)
