@@ -5,7 +5,7 @@ whose values run over the following lines, then headings and paragraphs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .body import Line, build_body, is_prose, lead_native_names, short_line_heading
@@ -17,8 +17,9 @@ from .values import make_value, split_items
 
 # A label may be glued to a lowercase value only for these openings ("operationc. 2012").
 _GLUED_LOWER = re.compile(r"^(?:c\.|ca\.|al-|ad-|an-|ar-|as-|ash-|at-|az-|https?:|www\.|the\s)")
-# A line that opens with an image file name is a caption or flag, never a label.
+# What follows a label that also opens image captions when it is a caption ("Logo of ...").
 _CAPTION_REST = re.compile(r"\s+(?:of|in|for|from|during)\b")
+# A line that opens with an image file name is a caption or flag, never a label.
 _IMAGE_START = re.compile(r"^[^\n]*?\.(?:svg|png|jpe?g|gif)\b", re.IGNORECASE)
 
 
@@ -29,17 +30,25 @@ class Labels:
 
     ordered: tuple[str, ...]
     captions: frozenset[str]
+    # ``ordered`` by first character, in the same order: every line of every rendered page is
+    # tried, and a line can only start with the labels that start with its first character.
+    by_first: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def of(cls, tables: Tables) -> Labels:
         unmapped = {x for spec in tables.fields if spec.relation is None for x in spec.labels}
-        return cls(ordered=tuple(tables.all_labels()), captions=frozenset(unmapped))
+        ordered = tuple(tables.all_labels())
+        by_first: dict[str, list[str]] = {}
+        for label in ordered:
+            by_first.setdefault(label[:1], []).append(label)
+        return cls(ordered=ordered, captions=frozenset(unmapped),
+                   by_first={first: tuple(labels) for first, labels in by_first.items()})
 
     def match(self, raw: str) -> tuple[str, str] | None:
         """(label, rest) when an infobox label starts the line."""
         if not raw or raw[0].isspace():
             return None
-        for label in self.ordered:
+        for label in self.by_first.get(raw[0], ()):
             if not raw.startswith(label):
                 continue
             rest = raw[len(label) :]
