@@ -59,12 +59,35 @@ class Dropped:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A name reads as known names: (surface, entry) parts, of which those from ``start`` to
+    ``stop`` are kept."""
+
+    parts: tuple[tuple[str, KnownEntity], ...]
+    start: int = 0
+    stop: int | None = None
+
+
+@dataclass(frozen=True)
+class _New:
+    """A name reads as a new entity's."""
+
+    label: str
+    cls: str
+    surface: str
+
+
+_Reading = _Known | _New | str  # a str: why it names nothing
+
+
 class Resolver:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
         self.entities: dict[str, Entity] = {}
         self._by_known: dict[str, str] = {}  # known label -> key
         self._by_norm: dict[str, str] = {}  # normalised unknown name -> key
+        self._readings: dict[tuple[str, frozenset[str], str, str | None], _Reading] = {}
 
     def known(self, entity: KnownEntity, *, surface: str | None, source: str) -> Entity:
         key = self._by_known.get(entity.label)
@@ -104,35 +127,50 @@ class Resolver:
         name = name.strip()
         if not name:
             return [], "empty"
+        # What a name reads as depends on the tables alone, and names recur (every mention
+        # of a group in every sentence that a rule reads): it is worked out once. Which
+        # entities it gives, and the surface forms they are seen in, are this call's.
+        request = (name, accepts, default_cls, context)
+        reading = self._readings.get(request)
+        if reading is None:
+            reading = self._readings[request] = self._read(name, accepts, default_cls, context)
+        if isinstance(reading, _New):
+            found = [self._new(reading.label, cls=reading.cls, source=source, surface=reading.surface)]
+        elif isinstance(reading, _Known):
+            found = [self.known(e, surface=s, source=source) for s, e in reading.parts]
+            found = found[reading.start : reading.stop]
+        else:
+            return [], reading
+        return self._accept(found, accepts)
+
+    def _read(self, name: str, accepts: frozenset[str], default_cls: str, context: str | None) -> _Reading:
         if default_cls == "Person":
             name = self._strip_rank(name)
         entity = self.tables.lookup(name)
         if entity is not None:
-            return self._accept([self.known(entity, surface=name, source=source)], accepts)
+            return _Known(((name, entity),))
         parts = self._comma_parts(name) or self._segment(name)
         if parts:
-            found = [self.known(e, surface=s, source=source) for s, e in parts]
             # A flag's alt text before the name it decorates: keep the name only.
-            if len(found) == 2 and normalise(parts[0][0]) in self.tables.flag_labels:
-                found = found[1:]
-            elif len({e.key for e in found}) == 1:
-                found = found[:1]
-            return self._accept(found, accepts)
+            if len(parts) == 2 and normalise(parts[0][0]) in self.tables.flag_labels:
+                return _Known(tuple(parts), start=1)
+            if len({e.label for _, e in parts}) == 1:  # one entity (a known label is one key)
+                return _Known(tuple(parts), stop=1)
+            return _Known(tuple(parts))
         flagged = self._after_flag(name)
         if flagged is not None:
-            return self._accept([self.known(flagged[1], surface=flagged[0], source=source)], accepts)
+            return _Known((flagged,))
         if "/" in name:
             sides = [s.strip() for s in name.split("/")]
             known = [self.tables.lookup(s) for s in sides]
             if all(known):
-                found = [self.known(e, surface=s, source=source) for s, e in zip(sides, known, strict=True)]
-                return self._accept(found, accepts)
+                return _Known(tuple((s, e) for s, e in zip(sides, known, strict=True) if e is not None))
         reason = self._not_a_name(name, default_cls)
         if reason:
-            return [], reason
+            return reason
         cls = self._class_hint(name, accepts) or default_cls
         label = f"{name} ({context})" if context and _GENERIC_UNIT.match(name) else name
-        return self._accept([self._new(label, cls=cls, source=source, surface=name)], accepts)
+        return _New(label=label, cls=cls, surface=name)
 
     # -- helpers ------------------------------------------------------------------------
 
