@@ -134,7 +134,7 @@ def _map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[Mapp
     result = map_articles(articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology),
                           prose=load_prose())
     graph = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
-    result.quads.update(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
+    result.quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
     return result, ontology
 
 
