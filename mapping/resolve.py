@@ -130,10 +130,13 @@ class Resolver:
         # What a name reads as depends on the tables alone, and names recur (every mention
         # of a group in every sentence that a rule reads): it is worked out once. Which
         # entities it gives, and the surface forms they are seen in, are this call's.
-        request = (name, accepts, default_cls, context)
+        # The context counts only where it is used: for a generic unit name (see _read; a
+        # person's name is matched once its rank is stripped, so it always keeps it).
+        used = default_cls == "Person" or _GENERIC_UNIT.match(name) is not None
+        request = (name, accepts, default_cls, context if used else None)
         reading = self._readings.get(request)
         if reading is None:
-            reading = self._readings[request] = self._read(name, accepts, default_cls, context)
+            reading = self._readings[request] = self._read(name, accepts, default_cls, request[3])
         if isinstance(reading, _New):
             found = [self._new(reading.label, cls=reading.cls, source=source, surface=reading.surface)]
         elif isinstance(reading, _Known):
