@@ -182,9 +182,14 @@ class _Needs:
 @dataclass(frozen=True)
 class _RuleIndex:
     rules: tuple[tuple[ProseRule, _Needs, _Needs], ...]  # a rule, what its regex needs, its carry
-    texts: tuple[str, ...]  # every text some rule's pattern requires (``_Needs.texts``)
-    # The rules (by position) that need a text, each under one text it needs (its longest, as
-    # the rarest): a sentence without that text cannot match them, so they are not tried.
+    # Every text some rule's pattern requires (``_Needs.texts``), and the words of the choices
+    # that index a rule (below).
+    texts: tuple[str, ...]
+    # The rules (by position) under texts a sentence must have one of to match them, so that
+    # a sentence without any is not tried against them: a rule's longest required text (as
+    # the rarest), or, when that is only a placeholder's punctuation ("»"), which every
+    # sentence with a name has, each word of one of its choices (the one with the longest
+    # shortest word).
     by_text: Mapping[str, tuple[int, ...]]
     always: frozenset[int]  # rules that need no text, or whose carry-over pattern may run
 
@@ -199,15 +204,21 @@ def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
         indexed = tuple(
             (r, _Needs.of(r.regex, r.required), _Needs.of(r.carry_regex, r.carry_required)) for r in rules
         )
-        texts = sorted({t for _, *needs in indexed for n in needs for t in n.texts})
+        texts = {t for _, *needs in indexed for n in needs for t in n.texts}
         by_text: dict[str, list[int]] = {}
         always = set()
         for position, (rule, needs, _) in enumerate(indexed):
             if rule.carry_regex is not None or not needs.texts:
                 always.add(position)
-            else:
-                by_text.setdefault(max(needs.texts, key=lambda t: (len(t), t)), []).append(position)
-        index = _RuleIndex(rules=indexed, texts=tuple(texts),
+                continue
+            longest = max(needs.texts, key=lambda t: (len(t), t))
+            keys: tuple[str, ...] = (longest,)
+            if needs.choices and not any(ch.isalnum() for ch in longest):
+                keys = max(needs.choices, key=lambda c: (min(map(len, c)), c))
+                texts.update(keys)
+            for key in keys:
+                by_text.setdefault(key, []).append(position)
+        index = _RuleIndex(rules=indexed, texts=tuple(sorted(texts)),
                            by_text={t: tuple(p) for t, p in by_text.items()}, always=frozenset(always))
         entry = _rule_indexes[id(rules)] = (rules, index)
     return entry[1]
