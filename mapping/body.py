@@ -19,6 +19,10 @@ Line = tuple[int, str]  # (1-based line number, text)
 _REFERENCE = re.compile(r"^\s*(\d{1,3})\.\s+(?:\^\s*(?:(?:[a-z]{1,2}\s+)+)?)?(?P<text>\S.*)$")
 _INLINE_HEADING = re.compile(r"^(?P<title>[A-Z][A-Za-z'’ -]{1,30}):\s+(?P<rest>[A-Z\"“].*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[•·*]|-\s|\d+\.\s)")
+_SENTENCE_START = re.compile(r"[A-Z\"“]")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
+_EDIT_MARK = re.compile(r"\s*\[?edit\]$")
+_NOT_A_HEADING = re.compile(r"[.:;,!?]$|[()\[\]]|https?:|\.(?:svg|png|jpe?g)\b")
 
 
 def is_prose(text: str) -> bool:
@@ -32,8 +36,8 @@ def is_prose(text: str) -> bool:
     if len(words) < 3:
         return False
     if len(words) < 8:  # a short line is a sentence only when it reads as one
-        return bool(re.match(r"[A-Z\"“]", plain)) and bool(re.search(r"[.!?][\"”’)]*$", plain))
-    return bool(re.search(r"[.!?][\"”’)]*$", plain)) or len(split_sentences(plain, line=0)) > 1
+        return bool(_SENTENCE_START.match(plain)) and bool(_SENTENCE_END.search(plain))
+    return bool(_SENTENCE_END.search(plain)) or len(split_sentences(plain, line=0)) > 1
 
 
 def build_body(
@@ -101,11 +105,11 @@ def short_line_heading(index: int, lines: Sequence[Line]) -> str | None:
     """Rendered pages and prose: a heading is a short line with no end punctuation whose next
     non-blank line is running text or another heading."""
     raw = lines[index][1]
-    text = re.sub(r"\s*\[?edit\]$", "", raw.strip()).strip()
+    text = _EDIT_MARK.sub("", raw.strip()).strip()
     if not text or raw[0].isspace() or len(text.split()) > 8 or is_prose(text):
         return None
     # Citation marks, brackets and end punctuation belong to values and captions, not headings.
-    if re.search(r"[.:;,!?]$|[()\[\]]|https?:|\.(?:svg|png|jpe?g)\b", text):
+    if _NOT_A_HEADING.search(text):
         return None
     for _, following in lines[index + 1 :]:
         if following.strip():

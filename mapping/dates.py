@@ -304,7 +304,10 @@ def find_periods(text: str) -> list[tuple[int, int, Period]]:
         if hit.period is None:
             continue
         start, end = offsets[hit.start], offsets[hit.end - 1] + 1
-        found.append((start, end, replace(hit.period, text=text[start:end])))
+        period = hit.period
+        # Written out rather than dataclasses.replace: this runs for every date in the prose.
+        found.append((start, end, Period(text[start:end], period.start, period.end, period.ongoing,
+                                         period.instant)))
     return found
 
 
@@ -366,14 +369,14 @@ def _hit_at(s: str, pos: int) -> _Hit | None:
     end = best.end
     while end > best.start and s[end - 1].isspace():
         end -= 1
-    return replace(best, end=end)
+    return _Hit(best.start, end, best.period)
 
 
 def _point_at(s: str, pos: int, *, yearless: bool = False) -> _Point | None:
     """The longest date expression starting exactly at ``pos``."""
     if (_ANY_POINT if yearless else _ANY_DATED).match(s, pos) is None:
         return None
-    forms = _DATED_FORMS + _YEARLESS_FORMS if yearless else _DATED_FORMS
+    forms = _forms(s[pos], yearless=yearless)
     best: re.Match[str] | None = None
     for form in forms:
         m = form.match(s, pos)
@@ -389,6 +392,24 @@ def _point_at(s: str, pos: int, *, yearless: bool = False) -> _Point | None:
     ):
         best = iso_month
     return _point(best) if best else None
+
+
+# Which forms may match at a character: at a digit only those that open with a number (no
+# approximation word or sign can precede it there); at a letter other than the first of an
+# approximation word ("c.", "about", "estimated", ...) only those that open with a word.
+_DIGIT_FORMS = (_DATED_FORMS[0], _DATED_FORMS[1], _DATED_FORMS[6], _DATED_FORMS[7])
+_WORD_FORMS = (_DATED_FORMS[2], _DATED_FORMS[3], _DATED_FORMS[4], _DATED_FORMS[5])
+_APPROX_STARTS = frozenset("cCaAeE~≈")
+
+
+def _forms(first: str, *, yearless: bool) -> tuple[re.Pattern[str], ...]:
+    """The forms to try, in their order of _DATED_FORMS + _YEARLESS_FORMS, at a position whose
+    character is ``first``."""
+    if first.isdigit():
+        return _DIGIT_FORMS + _YEARLESS_FORMS[:1] if yearless else _DIGIT_FORMS
+    if first.isalpha() and first not in _APPROX_STARTS:
+        return _WORD_FORMS + _YEARLESS_FORMS[1:] if yearless else _WORD_FORMS
+    return _DATED_FORMS + _YEARLESS_FORMS if yearless else _DATED_FORMS
 
 
 def _point(m: re.Match[str]) -> _Point:

@@ -23,6 +23,10 @@ _NOM_DE_GUERRE = re.compile(r",?\s+(?:nom de guerre|a\.k\.a\.|aka|also known as)
 # "and" splits places only before a capital: "Western and northern Syria" is one area.
 _PLACE_SPLIT = re.compile(r",\s+(?:and\s+)?|\s+(?:and|&)\s+(?=[A-Z])")
 _CONFLICT_SPLIT = re.compile(r"\s+and\s+(?:the\s+)?")
+_NUMBERS = re.compile(r"[\d,.–—≈~+-]+")
+_LEADING_NUMBER = re.compile(r"^\d+\s+")
+_AND = re.compile(r"\band\b|&")
+_LEADING_THE = re.compile(r"^the\s+")
 
 
 class InfoboxMapper:
@@ -74,7 +78,7 @@ class InfoboxMapper:
             if quantity is None:
                 self._drop(value, "no number")
                 continue
-            words = re.sub(r"[\d,.–—≈~+-]+", " ", value.text).strip()
+            words = _NUMBERS.sub(" ", value.text).strip()
             qual = interpret([*value.qualifiers, words], tables=self.resolver.tables)
             period = qual.periods[0] if qual.periods else None
             yield self._fact(spec, field, value, None, period, qual, quantity=quantity)
@@ -90,8 +94,8 @@ class InfoboxMapper:
         for value in values:
             for name in _PLACE_SPLIT.split(value.text):
                 if name.strip():
-                    items.append((value, re.sub(r"^\d+\s+", "", name.strip())))
-        if spec.split == "places" and items and not re.search(r"\band\b|&", items[0][0].evidence):
+                    items.append((value, _LEADING_NUMBER.sub("", name.strip())))
+        if spec.split == "places" and items and not _AND.search(items[0][0].evidence):
             # An address "Sarjeh, Idlib Governorate, Syria" names one place: the first.
             items = items[:1]
         seen = set()
@@ -110,7 +114,7 @@ class InfoboxMapper:
                 continue
             names = [value.text]
             if spec.object_class in CONFLICT_CLASSES:
-                names = [re.sub(r"^the\s+", "", n) for n in _CONFLICT_SPLIT.split(value.text)]
+                names = [_LEADING_THE.sub("", n) for n in _CONFLICT_SPLIT.split(value.text)]
                 names = [n.strip() for n in names if n.strip() and n.strip() != "the"]
             for name in names:
                 yield from self._to_entities(spec, field, value, name, qual)

@@ -11,10 +11,13 @@ _MARK = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\[(\d+)\]")
+_BLANKS = re.compile(r"[ \t]{2,}")
 
 
 def strip_marks(text: str) -> tuple[str, tuple[int, ...]]:
     """The text without citation marks, and the numbers of the numeric marks in order."""
+    if "[" not in text and "^" not in text:  # every mark has one: most lines have none
+        return _BLANKS.sub(" ", text).strip(), ()
     numbers = tuple(dict.fromkeys(int(n) for n in _NUMBER.findall(text)))
     cleaned = _MARK.sub("", text)
-    return re.sub(r"[ \t]{2,}", " ", cleaned).strip(), numbers
+    return _BLANKS.sub(" ", cleaned).strip(), numbers

@@ -5,7 +5,7 @@ whose values run over the following lines, then headings and paragraphs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .body import Line, build_body, is_prose, lead_native_names, short_line_heading
@@ -17,6 +17,8 @@ from .values import make_value, split_items
 
 # A label may be glued to a lowercase value only for these openings ("operationc. 2012").
 _GLUED_LOWER = re.compile(r"^(?:c\.|ca\.|al-|ad-|an-|ar-|as-|ash-|at-|az-|https?:|www\.|the\s)")
+# What follows a label that also opens image captions when it is a caption ("Logo of ...").
+_CAPTION_REST = re.compile(r"\s+(?:of|in|for|from|during)\b")
 # A line that opens with an image file name is a caption or flag, never a label.
 _IMAGE_START = re.compile(r"^[^\n]*?\.(?:svg|png|jpe?g|gif)\b", re.IGNORECASE)
 
@@ -28,23 +30,31 @@ class Labels:
 
     ordered: tuple[str, ...]
     captions: frozenset[str]
+    # ``ordered`` by first character, in the same order: every line of every rendered page is
+    # tried, and a line can only start with the labels that start with its first character.
+    by_first: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def of(cls, tables: Tables) -> Labels:
         unmapped = {x for spec in tables.fields if spec.relation is None for x in spec.labels}
-        return cls(ordered=tuple(tables.all_labels()), captions=frozenset(unmapped))
+        ordered = tuple(tables.all_labels())
+        by_first: dict[str, list[str]] = {}
+        for label in ordered:
+            by_first.setdefault(label[:1], []).append(label)
+        return cls(ordered=ordered, captions=frozenset(unmapped),
+                   by_first={first: tuple(labels) for first, labels in by_first.items()})
 
     def match(self, raw: str) -> tuple[str, str] | None:
         """(label, rest) when an infobox label starts the line."""
         if not raw or raw[0].isspace():
             return None
-        for label in self.ordered:
+        for label in self.by_first.get(raw[0], ()):
             if not raw.startswith(label):
                 continue
             rest = raw[len(label) :]
             if rest[:1].isspace() and label in self.captions and _IMAGE_START.match(raw):
                 return None  # "Flag of Syria.svg Syrian Army": a file name, not the label "Flag"
-            if label in self.captions and re.match(r"\s+(?:of|in|for|from|during)\b", rest):
+            if label in self.captions and _CAPTION_REST.match(rest):
                 return None  # a caption ("Logo of ...", "Flag of ... (2016–2017)")
             if not rest or rest[0] in " \t([\"'":
                 return label, rest.strip()
@@ -56,7 +66,8 @@ class Labels:
 
 def count_labels(text: str, *, tables: Tables) -> int:
     labels = Labels.of(tables)
-    return sum(1 for raw in text.splitlines() if not is_prose(raw) and labels.match(raw.rstrip()))
+    # The label first: it is the cheaper test, and few lines pass it.
+    return sum(1 for raw in text.splitlines() if labels.match(raw.rstrip()) and not is_prose(raw))
 
 
 def parse_rendered(text: str, *, tables: Tables) -> ArticleRecord:

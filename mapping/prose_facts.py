@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .dates import DateValue, Period, find_periods, parse_date
 from .facts import Attestation, Fact, Quantity
@@ -27,6 +28,7 @@ _COUNT = (
     r"(?:(?:over|more\s+than|at\s+least|about|around|some|up\s+to|nearly|almost|~|≈)\s+)?"
     rf"\d[\d,]*(?:\s*(?:to|–|-|and)\s*\d[\d,]*)?(?:\s+\w+){{0,2}}?\s+{_PEOPLE}"
 )
+_COUNT_RE = re.compile(_COUNT)
 _ANY = r"«\d+:[A-Z]»"
 _PARTY = r"«\d+:[OS]»"  # an organisation or a state: what can act as a party
 _ITEM_TAIL = r"(?:\s*\([^)]*\))?"  # "the al-Inqaz Front (Jabhat al-Inqadh)"
@@ -180,7 +182,16 @@ class _Needs:
 @dataclass(frozen=True)
 class _RuleIndex:
     rules: tuple[tuple[ProseRule, _Needs, _Needs], ...]  # a rule, what its regex needs, its carry
-    texts: tuple[str, ...]  # every text some rule's pattern requires (``_Needs.texts``)
+    # Every text some rule's pattern requires (``_Needs.texts``), and the words of the choices
+    # that index a rule (below).
+    texts: tuple[str, ...]
+    # The rules (by position) under texts a sentence must have one of to match them, so that
+    # a sentence without any is not tried against them: a rule's longest required text (as
+    # the rarest), or, when that is only a placeholder's punctuation ("»"), which every
+    # sentence with a name has, each word of one of its choices (the one with the longest
+    # shortest word).
+    by_text: Mapping[str, tuple[int, ...]]
+    always: frozenset[int]  # rules that need no text, or whose carry-over pattern may run
 
 
 # Rule tables seen, by id; the tuple is held so that its id stays its own.
@@ -193,9 +204,32 @@ def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
         indexed = tuple(
             (r, _Needs.of(r.regex, r.required), _Needs.of(r.carry_regex, r.carry_required)) for r in rules
         )
-        texts = sorted({t for _, *needs in indexed for n in needs for t in n.texts})
-        entry = _rule_indexes[id(rules)] = (rules, _RuleIndex(rules=indexed, texts=tuple(texts)))
+        texts = {t for _, *needs in indexed for n in needs for t in n.texts}
+        by_text: dict[str, list[int]] = {}
+        always = set()
+        for position, (rule, needs, _) in enumerate(indexed):
+            if rule.carry_regex is not None or not needs.texts:
+                always.add(position)
+                continue
+            longest = max(needs.texts, key=lambda t: (len(t), t))
+            keys: tuple[str, ...] = (longest,)
+            if needs.choices and not any(ch.isalnum() for ch in longest):
+                keys = max(needs.choices, key=lambda c: (min(map(len, c)), c))
+                texts.update(keys)
+            for key in keys:
+                by_text.setdefault(key, []).append(position)
+        index = _RuleIndex(rules=indexed, texts=tuple(sorted(texts)),
+                           by_text={t: tuple(p) for t, p in by_text.items()}, always=frozenset(always))
+        entry = _rule_indexes[id(rules)] = (rules, index)
     return entry[1]
+
+
+@lru_cache(maxsize=8)
+def _rank_pattern(ranks: tuple[str, ...]) -> re.Pattern[str]:
+    """Abbreviated ranks before a name. Only abbreviated ones: "General" and "Major" are also
+    words of names ("PFLP - General Command"). Made once per table, not per article."""
+    alternatives = "|".join(re.escape(r) for r in ranks if r.endswith("."))
+    return re.compile(rf"\b(?:{alternatives})\s+(?=[A-Z])")
 
 
 def load_prose_tables(text: str) -> ProseTables:
@@ -244,10 +278,7 @@ class ProseMapper:
         self.subject_names = [re.escape(n) for n in names if len(n) > 3]
         self.dropped: list[Dropped] = []
         self._running: DateValue | None = None  # the running date before this sentence
-        # Only abbreviated ranks: "General" and "Major" are also words of names ("PFLP -
-        # General Command").
-        ranks = "|".join(re.escape(r) for r in resolver.tables.ranks if r.endswith("."))
-        self._ranks = re.compile(rf"\b(?:{ranks})\s+(?=[A-Z])")
+        self._ranks = _rank_pattern(resolver.tables.ranks)
 
     def facts(self, record: ArticleRecord) -> list[Fact]:
         out: list[Fact] = []
@@ -326,7 +357,10 @@ class ProseMapper:
         # Which of the rules' required texts the sentence has: most rules need one it lacks.
         contains = text.__contains__
         present = set(filter(contains, index.texts))
-        for rule, needs, carry_needs in index.rules:
+        # In the table's order: which of two facts a sentence states twice is kept depends on it.
+        candidates = sorted(index.always.union(*(index.by_text.get(t, ()) for t in present)))
+        for position in candidates:
+            rule, needs, carry_needs = index.rules[position]
             # _Needs.met, written out: this runs for every rule and sentence.
             runs = needs.texts <= present and (
                 not needs.choices or all(any(map(contains, choice)) for choice in needs.choices)
@@ -506,7 +540,7 @@ class ProseMapper:
         if groups.get("q"):
             return parse_quantity(groups["q"] or "")
         if rule.quantity:
-            count = re.search(_COUNT, text)
+            count = _COUNT_RE.search(text)
             return parse_quantity(count.group(0)) if count else None
         return None
 

@@ -26,6 +26,9 @@ _PARTICLES = frozenset(
 
 
 # Unit names many groups share: "8th Brigade", "Brigade 111", "1st Regiment", "7th Group".
+_LETTER = re.compile(r"[^\W\d_]")
+_ARTICLE = re.compile(r"(?:al|ad|an|ar|as|ash|el)-")  # a name may start "al-"
+_WORD_BREAK = re.compile(r"[\s–-]+")
 _GENERIC_UNIT = re.compile(
     r"^(?:(?:\d+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s+"
     r"(?:Brigade|Regiment|Division|Group|Battalion|Company|Corps|Army|Unit)"
@@ -56,12 +59,35 @@ class Dropped:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A name reads as known names: (surface, entry) parts, of which those from ``start`` to
+    ``stop`` are kept."""
+
+    parts: tuple[tuple[str, KnownEntity], ...]
+    start: int = 0
+    stop: int | None = None
+
+
+@dataclass(frozen=True)
+class _New:
+    """A name reads as a new entity's."""
+
+    label: str
+    cls: str
+    surface: str
+
+
+_Reading = _Known | _New | str  # a str: why it names nothing
+
+
 class Resolver:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
         self.entities: dict[str, Entity] = {}
         self._by_known: dict[str, str] = {}  # known label -> key
         self._by_norm: dict[str, str] = {}  # normalised unknown name -> key
+        self._readings: dict[tuple[str, frozenset[str], str, str | None], _Reading] = {}
 
     def known(self, entity: KnownEntity, *, surface: str | None, source: str) -> Entity:
         key = self._by_known.get(entity.label)
@@ -101,35 +127,53 @@ class Resolver:
         name = name.strip()
         if not name:
             return [], "empty"
+        # What a name reads as depends on the tables alone, and names recur (every mention
+        # of a group in every sentence that a rule reads): it is worked out once. Which
+        # entities it gives, and the surface forms they are seen in, are this call's.
+        # The context counts only where it is used: for a generic unit name (see _read; a
+        # person's name is matched once its rank is stripped, so it always keeps it).
+        used = default_cls == "Person" or _GENERIC_UNIT.match(name) is not None
+        request = (name, accepts, default_cls, context if used else None)
+        reading = self._readings.get(request)
+        if reading is None:
+            reading = self._readings[request] = self._read(name, accepts, default_cls, request[3])
+        if isinstance(reading, _New):
+            found = [self._new(reading.label, cls=reading.cls, source=source, surface=reading.surface)]
+        elif isinstance(reading, _Known):
+            found = [self.known(e, surface=s, source=source) for s, e in reading.parts]
+            found = found[reading.start : reading.stop]
+        else:
+            return [], reading
+        return self._accept(found, accepts)
+
+    def _read(self, name: str, accepts: frozenset[str], default_cls: str, context: str | None) -> _Reading:
         if default_cls == "Person":
             name = self._strip_rank(name)
         entity = self.tables.lookup(name)
         if entity is not None:
-            return self._accept([self.known(entity, surface=name, source=source)], accepts)
+            return _Known(((name, entity),))
         parts = self._comma_parts(name) or self._segment(name)
         if parts:
-            found = [self.known(e, surface=s, source=source) for s, e in parts]
             # A flag's alt text before the name it decorates: keep the name only.
-            if len(found) == 2 and normalise(parts[0][0]) in self.tables.flag_labels:
-                found = found[1:]
-            elif len({e.key for e in found}) == 1:
-                found = found[:1]
-            return self._accept(found, accepts)
+            if len(parts) == 2 and normalise(parts[0][0]) in self.tables.flag_labels:
+                return _Known(tuple(parts), start=1)
+            if len({e.label for _, e in parts}) == 1:  # one entity (a known label is one key)
+                return _Known(tuple(parts), stop=1)
+            return _Known(tuple(parts))
         flagged = self._after_flag(name)
         if flagged is not None:
-            return self._accept([self.known(flagged[1], surface=flagged[0], source=source)], accepts)
+            return _Known((flagged,))
         if "/" in name:
             sides = [s.strip() for s in name.split("/")]
             known = [self.tables.lookup(s) for s in sides]
             if all(known):
-                found = [self.known(e, surface=s, source=source) for s, e in zip(sides, known, strict=True)]
-                return self._accept(found, accepts)
+                return _Known(tuple((s, e) for s, e in zip(sides, known, strict=True) if e is not None))
         reason = self._not_a_name(name, default_cls)
         if reason:
-            return [], reason
+            return reason
         cls = self._class_hint(name, accepts) or default_cls
         label = f"{name} ({context})" if context and _GENERIC_UNIT.match(name) else name
-        return self._accept([self._new(label, cls=cls, source=source, surface=name)], accepts)
+        return _New(label=label, cls=cls, surface=name)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -231,10 +275,10 @@ class Resolver:
         """Why a string the table does not know cannot be taken as a new entity's name."""
         if name.startswith("See ") or name.endswith(":"):
             return "a cross-reference or list heading"
-        if len(re.findall(r"[^\W\d_]", name)) < 2:
+        if len(_LETTER.findall(name)) < 2:
             return "has no letters to be a name"
         first = name[0]
-        if not (first.isupper() or first.isdigit() or re.match(r"(?:al|ad|an|ar|as|ash|el)-", name)):
+        if not (first.isupper() or first.isdigit() or _ARTICLE.match(name)):
             return "does not start like a name"
         if len(name.split()) > 10:
             return "too long for a name"
@@ -243,7 +287,7 @@ class Resolver:
             # Lebanon", "Palestinian nationalism").
             return None
         lower = [
-            w for w in re.split(r"[\s–-]+", name)
+            w for w in _WORD_BREAK.split(name)
             if w and w[0].islower() and w.casefold() not in _PARTICLES
         ]
         if lower and (len(lower) >= 2 or not name.split()[-1][0].isupper()):

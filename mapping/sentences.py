@@ -18,6 +18,7 @@ _ABBREVIATIONS = frozenset(
     )
 )
 # A candidate end: terminal punctuation, closing quotes/brackets, then citation marks.
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _END = re.compile(r"[.!?][\"”’)]*(?:\[[^\]]{1,25}\])*(?=\s+[\"“‘(A-Z0-9\u0600-\u06FF])")
 
 
@@ -28,7 +29,7 @@ def split_sentences(paragraph: str, *, line: int) -> list[Sentence]:
         end = match.end()
         before = paragraph[start : match.start() + 1]
         last_word = before.split()[-1] if before.split() else ""
-        if last_word.casefold() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)+", last_word):
+        if last_word.casefold() in _ABBREVIATIONS or _INITIALS.fullmatch(last_word):
             continue
         _add(sentences, paragraph[start:end], line)
         start = end

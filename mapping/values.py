@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .marks import strip_marks
 from .record import InfoboxValue
@@ -12,6 +13,7 @@ _BULLETS = re.compile(r"^[\s*•·|#:;]+")
 _QUOTED_ONLY = re.compile(r'^["“](.+)["”]$')
 # "Syrian Civil War See List of battles": a cross-reference glued to the value.
 _SEE_ALSO = re.compile(r"\s+See\s+[A-Z].*$")
+_SPACES = re.compile(r"\s{2,}")
 # "Historically: Gaza Strip": a label before the name becomes a qualifier.
 _PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z -]{1,30}):\s+(?P<rest>\S.*)$")
 
@@ -19,6 +21,10 @@ _PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z -]{1,30}):\s+(?P<rest>\S.*)$")
 def split_items(text: str, *, separators: str = ",;") -> list[str]:
     """Split on separators outside parentheses; a comma only splits when followed by a space
     or the end, so "9,000" stays whole. Wikitext sub-item marks ("* ", "** ") split too."""
+    if "(" not in text and "[" not in text:
+        # No brackets, so every separator is outside them: one split instead of a loop over
+        # the characters (most items have no qualifier).
+        return [x for x in (item.strip() for item in _separator(separators).split(text)) if x]
     items: list[str] = []
     depth = 0
     current: list[str] = []
@@ -42,8 +48,17 @@ def split_items(text: str, *, separators: str = ",;") -> list[str]:
     return [x for x in (item.strip() for item in items) if x]
 
 
+@lru_cache(maxsize=8)
+def _separator(separators: str) -> re.Pattern[str]:
+    """Where split_items splits outside brackets: a separator, a comma only before whitespace
+    (as str.isspace has it, which is what \\s matches) or at the end."""
+    return re.compile("|".join(r",(?=\s|\Z)" if ch == "," else re.escape(ch) for ch in separators))
+
+
 def take_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
     """Remove top-level parenthesised groups; return the rest and the groups' inner texts."""
+    if "(" not in text:  # no group: the text is all rest
+        return _SPACES.sub(" ", text).strip(), ()
     qualifiers: list[str] = []
     out: list[str] = []
     depth = 0
@@ -66,7 +81,7 @@ def take_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
         (group if depth else out).append(ch)
     if depth and group:  # an unclosed "(" at the end of a truncated article
         qualifiers.append("".join(group).strip())
-    rest = re.sub(r"\s{2,}", " ", "".join(out)).strip()
+    rest = _SPACES.sub(" ", "".join(out)).strip()
     return rest, tuple(q for q in qualifiers if q)
 
 
