@@ -128,6 +128,9 @@ class WrkResult:
     socket_errors: int  # connect + read + write + timeout
     timeouts: int
     load_before: str
+    # CPU (user + system) of the server's whole process tree during the run, per request:
+    # less sensitive to other jobs on the machine than the rate.
+    cpu_ms_per_request: float | None = None
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -200,8 +203,30 @@ def write_targets(path: Path, targets: Sequence[str]) -> Path:
     return path
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its living descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(base_url: str, targets_file: Path, *, server: str, target: str, connections: int,
-            duration: str, timeout: str, headers: Sequence[str] = ()) -> WrkResult:
+            duration: str, timeout: str, headers: Sequence[str] = (), pid: int | None = None) -> WrkResult:
     """``wrk -t2 -cN -dD --latency`` rotating over the targets of ``targets_file``. wrk needs
     at least as many connections as threads, so one connection runs one thread."""
     wrk = need("wrk", "apt-get install wrk")
@@ -211,14 +236,19 @@ def run_wrk(base_url: str, targets_file: Path, *, server: str, target: str, conn
         argv += ["-H", header]
     argv += [base_url, "--", str(targets_file)]
     load_before = load_average()
+    cpu_before = process_tree_cpu(pid) if pid else 0.0
     done = subprocess.run(argv, capture_output=True, text=True)
+    cpu = process_tree_cpu(pid) - cpu_before if pid else None
     if done.returncode != 0:
         raise BenchError(f"wrk failed ({done.returncode}): {done.stderr}{done.stdout}")
     result = parse_wrk(done.stdout, server=server, target=target, connections=connections,
                        load_before=load_before)
+    if cpu is not None and result.requests:
+        result.cpu_ms_per_request = round(1000 * cpu / result.requests, 4)
+    cpu_text = f"  CPU {result.cpu_ms_per_request:.3f} ms/req" if result.cpu_ms_per_request else ""
     print(f"  {target:<14} c={connections:<3} {server:<9} {result.requests_per_sec:>9.1f} req/s  "
           f"p50 {_fmt(result.p50_ms)}  p99 {_fmt(result.p99_ms)}  non-2xx {result.non_2xx}  "
-          f"socket errors {result.socket_errors}", flush=True)
+          f"socket errors {result.socket_errors}{cpu_text}", flush=True)
     return result
 
 
@@ -247,8 +277,10 @@ def table(results: Sequence[WrkResult], *, servers: Sequence[str], ours: str,
     and ours/peer for every peer."""
     peers = [s for s in servers if s != ours]
     head = ["target", "c"]
+    with_cpu = any(r.cpu_ms_per_request for r in results)
     for s in servers:
         head += [f"{s} req/s", f"{s} p50 ms", f"{s} p99 ms", f"{s} errors"]
+        head += [f"{s} CPU ms/req"] if with_cpu else []
     head += [ratio_label(p) for p in peers]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     keys = list(dict.fromkeys((r.target, r.connections) for r in results))
@@ -259,6 +291,8 @@ def table(results: Sequence[WrkResult], *, servers: Sequence[str], ours: str,
             r = by_key.get((target, c, s))
             row += ([f"{r.requests_per_sec:,.0f}", _num(r.p50_ms), _num(r.p99_ms),
                      str(r.non_2xx + r.socket_errors)] if r else ["-"] * 4)
+            if with_cpu:
+                row.append(f"{r.cpu_ms_per_request:.3f}" if r and r.cpu_ms_per_request else "-")
         mine = by_key.get((target, c, ours))
         for p in peers:
             theirs = by_key.get((target, c, p))

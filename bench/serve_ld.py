@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
                            workers=args.workers)
     results: list[WrkResult] = []
     warm_ups: list[WrkResult] = []
-    with running("conflict-ld serve", serve, ready_url=ours_url + "/", log=work / "serve.log"):
+    with running("conflict-ld serve", serve, ready_url=ours_url + "/", log=work / "serve.log") as ours_proc:
         names = entity_names(ours_url, base=base, count=args.entities, seed=args.seed)
         targets = mirror(ours_url, names, root, kinds=kinds, timeout=args.fetch_timeout)
         print(f"{len(names)} entities, documents mirrored under {root}", flush=True)
@@ -183,7 +183,9 @@ def run(args: argparse.Namespace) -> int:
         if checked.returncode != 0:
             raise BenchError(f"nginx rejects {conf}: {checked.stderr}")
         nginx_cmd = [nginx, "-p", str(work), "-e", str(work / "nginx-error.log"), "-c", str(conf)]
-        with running("nginx", nginx_cmd, ready_url=nginx_url + targets[kinds[0]][0], log=work / "nginx.log"):
+        with running("nginx", nginx_cmd, ready_url=nginx_url + targets[kinds[0]][0],
+                     log=work / "nginx.log") as nginx_proc:
+            pids = {"ours": ours_proc.pid, "nginx": nginx_proc.pid}
             for kind in kinds:
                 # Same bytes from both: check one document before measuring.
                 sample = targets[kind][0]
@@ -197,7 +199,8 @@ def run(args: argparse.Namespace) -> int:
                 for c in connections:
                     for server, url in (("ours", ours_url), ("nginx", nginx_url)):
                         results.append(run_wrk(url, file, server=server, target=kind, connections=c,
-                                               duration=args.duration, timeout=args.timeout))
+                                               duration=args.duration, timeout=args.timeout,
+                                               pid=pids[server]))
     load_end = load_average()
     print(f"load average after: {load_end}\n")
     print(table(results, servers=("ours", "nginx"), ours="ours", ratio_label=lambda p: f"ours/{p}"))

@@ -237,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
                 for server in servers:
                     results.append(run_wrk(urls[server], files[server], server=server, target=query.name,
                                            connections=c, duration=args.duration, timeout=args.timeout,
-                                           headers=[f"Accept: {query.accept}"]))
+                                           headers=[f"Accept: {query.accept}"], pid=procs[server].pid))
                     wait_idle(server, procs[server].pid)
     load_end = load_average()
     print(f"load average after: {load_end}\n")
