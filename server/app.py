@@ -28,6 +28,7 @@ from .pool import open_backend
 from .response_cache import ResponseCache
 from .site import EXTENSION, Site
 from .store import build_base_uri, release_graphs, release_stamp
+from .whole_bodies import WholeBodies
 
 
 def check_settings(settings: Mapping[str, Any]) -> str:
@@ -68,7 +69,8 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None,
     app.extensions[EXTENSION] = site
     app.extensions[SPARQL_EXTENSION] = sparql_limits
     prepare_pages(app, site)
-    app.wsgi_app = ResponseCache(app.wsgi_app, max_bytes=values["document_cache"] * 2**20)  # type: ignore[method-assign]
+    app.wsgi_app = WholeBodies(  # type: ignore[method-assign]
+        ResponseCache(app.wsgi_app, max_bytes=values["document_cache"] * 2**20))
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(query_page.bp)

@@ -19,6 +19,7 @@ Oxigraph refuses is still a syntax error: the engine, not this reader, decides v
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 MAX_DESCRIBED = 8
 
@@ -35,8 +36,9 @@ _TOKENS = re.compile(
     | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
     | (?P<word>[A-Za-z]+)
     | (?P<punct>[{{}}.*])
+    | (?P<other>.)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^>]*>")
 
@@ -46,17 +48,21 @@ class _NotBounded(Exception):
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
-    tokens, at = [], 0
-    while at < len(query):
-        match = _TOKENS.match(query, at)
-        if match is None:
-            raise _NotBounded
-        kind = match.lastgroup or ""
-        if kind != "space":
-            text = match.group()
-            tokens.append((kind, text.lower() if kind == "word" else text))
-        at = match.end()
-    return tokens
+    tokens = [(m.lastgroup or "", m.group()) for m in _TOKENS.finditer(query)]
+    if any(kind == "other" for kind, _ in tokens):
+        raise _NotBounded
+    return [(kind, text.lower() if kind == "word" else text) for kind, text in tokens if kind != "space"]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    form: str  # select, ask or describe
+    subjects: tuple[str, ...]
+
+    @property
+    def one_pattern(self) -> bool:
+        """A SELECT or ASK: at most one solution per triple of its subject."""
+        return self.form != "describe"
 
 
 class _Reader:
@@ -134,9 +140,9 @@ class _Reader:
         return subject
 
 
-def bounded_subjects(query: str) -> tuple[str, ...] | None:
-    """The subjects whose triples are all the query reads, or None when the query is not of
-    a bounded shape."""
+def bounded_lookup(query: str) -> Lookup | None:
+    """The query's form and the subjects whose triples are all it reads, or None when the
+    query is not of a bounded shape."""
     try:
         reader = _Reader(_tokens(query))
         while reader.word("prefix"):
@@ -147,6 +153,7 @@ def bounded_subjects(query: str) -> tuple[str, ...] | None:
             if not _ABSOLUTE.fullmatch(iri):
                 return None
             reader.prefixes[name[:-1]] = iri[1:-1]
+        form = reader.peek()[1]
         if reader.word("describe"):
             subjects = [reader.iri()]
             while reader.peek()[0] in ("iri", "pname"):
@@ -173,6 +180,6 @@ def bounded_subjects(query: str) -> tuple[str, ...] | None:
             return None
         if reader.peek()[0] != "end":
             return None
-        return tuple(subjects)
+        return Lookup(form, tuple(subjects))
     except _NotBounded:
         return None

@@ -38,7 +38,7 @@ from conflict_ld.formats import RdfFormat, ResultsFormat
 from conflict_ld.release import release_folder
 
 from .backend import Answer, EmbeddedBackend, QueryError, QueryTimeout
-from .bounded import bounded_subjects
+from .bounded import bounded_lookup
 from .store import load_store
 
 # Forked from a clean server process that imported these once, not from the multi-threaded
@@ -208,7 +208,7 @@ class PooledBackend:
             for _ in range(workers):
                 self._idle.put(self._start())
             # After the workers: the first of them built or checked the on-disk store.
-            self._inline = _inline_backend(source)
+            self._inline, self._inline_most = _inline_backend(source)
         except BaseException:
             self.close()
             raise
@@ -219,10 +219,12 @@ class PooledBackend:
                 graph_format: RdfFormat | None, default_graphs: Sequence[str] = (),
                 named_graphs: Sequence[str] = (), timeout: float | None = None,
                 max_rows: int | None = None, base_iri: str | None = None) -> Answer:
-        if self._is_bounded(query, dataset=bool(default_graphs or named_graphs)):
-            assert self._inline is not None
+        # A protocol dataset may copy whole graphs (``EmbeddedBackend._run``): not bounded.
+        lookup = None if default_graphs or named_graphs or self._inline is None else bounded_lookup(query)
+        if lookup is not None and self._inline is not None:
+            if lookup.one_pattern and max_rows and self._inline_most <= max_rows:
+                max_rows = None  # no subject has enough triples to fill an answer: nothing to cut
             return self._inline.execute(query, results_format=results_format, graph_format=graph_format,
-                                        default_graphs=default_graphs, named_graphs=named_graphs,
                                         max_rows=max_rows, base_iri=base_iri)
         return self._call("execute", (query,), {
             "results_format": results_format, "graph_format": graph_format,
@@ -242,10 +244,6 @@ class PooledBackend:
         with self._lock:
             self._closed = True
         self._finalizer()
-
-    def _is_bounded(self, query: str, *, dataset: bool) -> bool:
-        # A protocol dataset may copy whole graphs (``EmbeddedBackend._run``): not bounded.
-        return self._inline is not None and not dataset and bounded_subjects(query) is not None
 
     # Introspection (tests, status pages).
 
@@ -361,13 +359,13 @@ class PooledBackend:
         raise AssertionError("unreachable")
 
 
-def _inline_backend(source: StoreSource) -> EmbeddedBackend | None:
-    """The server's own view of the store, for bounded queries; None when some subject has
-    too many triples for them to be cheap."""
+def _inline_backend(source: StoreSource) -> tuple[EmbeddedBackend | None, int]:
+    """The server's own view of the store, for bounded queries (None when some subject has
+    too many triples for them to be cheap), and the most triples one subject has."""
     backend = EmbeddedBackend(source.open())
     rows = backend.select(MOST_TRIPLES_QUERY)
     most = int(rows[0]["most"].value) if rows and "most" in rows[0] else 0
-    return backend if most <= INLINE_TRIPLES else None
+    return (backend if most <= INLINE_TRIPLES else None), most
 
 
 def open_backend(folder: Path, *, store: str, workers: int, timeout: float,

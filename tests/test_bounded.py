@@ -4,24 +4,24 @@ fixed subject, or a DESCRIBE of fixed IRIs; everything else goes to a killable q
 from __future__ import annotations
 
 import pytest
-from conflict_ld.server.bounded import MAX_DESCRIBED, bounded_subjects
+from conflict_ld.server.bounded import MAX_DESCRIBED, bounded_lookup
 
 E = "http://localhost:8080/resource/Hamas"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 BOUNDED = [
-    (f"SELECT ?p ?o WHERE {{ <{E}> ?p ?o }}", (E,)),
-    (f"# a comment\nSELECT ?p ?o WHERE {{ <{E}> ?p ?o }}  # and another", (E,)),
-    (f"select distinct * {{ <{E}> <{LABEL}> ?l . }} LIMIT 5 OFFSET 2", (E,)),
-    (f"SELECT ?t {{ <{E}> a ?t }}", (E,)),
-    (f'ASK {{ <{E}> <{LABEL}> "Hamas"@en }}', (E,)),
-    (f'ASK WHERE {{ <{E}> <{LABEL}> "1"^^<http://www.w3.org/2001/XMLSchema#integer> }}', (E,)),
-    (f"ASK {{ <{E}> <{LABEL}> 42 }}", (E,)),
-    (f"ASK {{ <{E}> <{LABEL}> true }}", (E,)),
+    (f"SELECT ?p ?o WHERE {{ <{E}> ?p ?o }}", "select", (E,)),
+    (f"# a comment\nSELECT ?p ?o WHERE {{ <{E}> ?p ?o }}  # and another", "select", (E,)),
+    (f"select distinct * {{ <{E}> <{LABEL}> ?l . }} LIMIT 5 OFFSET 2", "select", (E,)),
+    (f"SELECT ?t {{ <{E}> a ?t }}", "select", (E,)),
+    (f'ASK {{ <{E}> <{LABEL}> "Hamas"@en }}', "ask", (E,)),
+    (f'ASK WHERE {{ <{E}> <{LABEL}> "1"^^<http://www.w3.org/2001/XMLSchema#integer> }}', "ask", (E,)),
+    (f"ASK {{ <{E}> <{LABEL}> 42 }}", "ask", (E,)),
+    (f"ASK {{ <{E}> <{LABEL}> true }}", "ask", (E,)),
     ("PREFIX r: <http://localhost:8080/resource/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-     "SELECT ?l { r:Hamas rdfs:label ?l }", (E,)),
-    (f"DESCRIBE <{E}>", (E,)),
-    (f"DESCRIBE <{E}> <{E}_2>", (E, E + "_2")),
+     "SELECT ?l { r:Hamas rdfs:label ?l }", "select", (E,)),
+    (f"DESCRIBE <{E}>", "describe", (E,)),
+    (f"DESCRIBE <{E}> <{E}_2>", "describe", (E, E + "_2")),
 ]
 
 NOT_BOUNDED = [
@@ -50,11 +50,13 @@ NOT_BOUNDED = [
 ]
 
 
-@pytest.mark.parametrize(("query", "subjects"), BOUNDED)
-def test_bounded_shapes_name_their_subjects(query: str, subjects: tuple[str, ...]) -> None:
-    assert bounded_subjects(query) == subjects
+@pytest.mark.parametrize(("query", "form", "subjects"), BOUNDED)
+def test_bounded_shapes_name_their_subjects(query: str, form: str, subjects: tuple[str, ...]) -> None:
+    lookup = bounded_lookup(query)
+    assert lookup is not None and (lookup.form, lookup.subjects) == (form, subjects)
+    assert lookup.one_pattern == (form != "describe")
 
 
 @pytest.mark.parametrize("query", NOT_BOUNDED)
 def test_every_other_query_is_not_bounded(query: str) -> None:
-    assert bounded_subjects(query) is None
+    assert bounded_lookup(query) is None

@@ -532,3 +532,15 @@ def test_a_bounded_lookup_with_a_protocol_dataset_goes_to_a_query_process(out: P
         thread.join()
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize("max_rows", [1, 3, 10_000, None])
+@pytest.mark.parametrize("query", [f"SELECT ?p ?o {{ <{AKNAF}> ?p ?o }}", f"DESCRIBE <{AKNAF}>",
+                                   f"ASK {{ <{AKNAF}> ?p ?o }}"])
+def test_a_bounded_lookup_answers_as_a_query_process_would(pool: PooledBackend, query: str,
+                                                           max_rows: int | None) -> None:
+    """The same bytes and the same cut (or none) at every row limit, from the server's own
+    view as from a query process."""
+    options = {"results_format": JSON, "graph_format": TURTLE, "default_graphs": (), "named_graphs": (),
+               "max_rows": max_rows, "base_iri": None}
+    assert pool.execute(query, **options) == pool._call("execute", (query,), options)
