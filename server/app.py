@@ -27,6 +27,7 @@ from .pages import page, prepare_pages
 from .pool import open_backend
 from .response_cache import ResponseCache
 from .site import EXTENSION, Site
+from .sparql_queries import SparqlQueries
 from .store import build_base_uri, release_graphs, release_stamp
 from .whole_bodies import WholeBodies
 
@@ -70,7 +71,8 @@ def create_app(settings: Mapping[str, Any], *, backend: Backend | None = None,
     app.extensions[SPARQL_EXTENSION] = sparql_limits
     prepare_pages(app, site)
     app.wsgi_app = WholeBodies(  # type: ignore[method-assign]
-        ResponseCache(app.wsgi_app, max_bytes=values["document_cache"] * 2**20))
+        SparqlQueries(ResponseCache(app.wsgi_app, max_bytes=values["document_cache"] * 2**20),
+                      site=site, config=sparql_limits))
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(query_page.bp)

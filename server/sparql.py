@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.wrappers import Request
 
 from . import negotiation as neg
 from . import query_page, service_description
 from .backend import Answer, NotAcceptable, QueryError, QuerySyntaxError
 from .limits import EXTENSION, SparqlLimits
 from .negotiation import Representation
-from .site import current_site
+from .site import Site, current_site
 from .sparql_inspect import is_update, uses_service
-from .sparql_request import ProtocolError, read
+from .sparql_request import ProtocolError, QueryRequest, read
 
 bp = Blueprint("sparql", __name__)
 PATH = "/sparql"
@@ -38,31 +39,40 @@ def sparql() -> Response:
     if request.method == "OPTIONS":
         return _preflight()
     config = limits()
-    wait = config.limiter.check(request.remote_addr or "")
-    if wait:
-        return _text(429, f"too many requests: at most {config.limiter.limit} per "
-                     f"{config.limiter.window:g} s from one client; retry later",
-                     {"Retry-After": config.limiter.retry_after(wait)})
+    answered = answer_query(request, site=current_site(), config=config)
+    if isinstance(answered, Response):
+        return answered
+    return _limited(request, config) or _describe(answered.format)
+
+
+def answer_query(req: Request, *, site: Site, config: SparqlLimits) -> Response | QueryRequest:
+    """The endpoint's answer to ``req`` (a werkzeug request: no Flask globals here, so the
+    ``sparql_queries`` layer can call it outside Flask), or, for a GET without a query, what
+    was read (the service description or the query page: the Flask view's to render, and to
+    count against the rate limit)."""
     try:
-        asked = read(request, max_length=config.max_query_length)
+        asked = read(req, max_length=config.max_query_length)
     except ProtocolError as error:
-        return _text(error.status, str(error))
+        return _limited(req, config) or _text(error.status, str(error))
+    if asked.query is None and req.method != "POST":
+        return asked
+    limited = _limited(req, config)
+    if limited is not None:
+        return limited
     if asked.query is None:
-        if request.method == "POST":
-            return _text(400, "no query: send query=... or an application/sparql-query body")
-        return _describe(asked.format)
+        return _text(400, "no query: send query=... or an application/sparql-query body")
     if uses_service(asked.query):
         return _text(403, "SERVICE is not allowed: this endpoint makes no requests to other endpoints")
-    results = neg.negotiate(request, neg.results(), wanted=asked.format)
-    graph = neg.negotiate(request, neg.graphs(), wanted=asked.format, words=GRAPH_WORDS)
+    results = neg.negotiate(req, neg.results(), wanted=asked.format)
+    graph = neg.negotiate(req, neg.graphs(), wanted=asked.format, words=GRAPH_WORDS)
     try:
-        answer = current_site().backend.execute(
+        answer = site.backend.execute(
             asked.query, results_format=results.fmt if results else None,  # type: ignore[arg-type]
             graph_format=graph.fmt if graph else None,  # type: ignore[arg-type]
             default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
             # The endpoint's IRI under the release's base, not the request's Host header: the
             # same query resolves its relative IRIs the same way through every proxy.
-            max_rows=config.max_rows or None, base_iri=current_site().base + PATH.lstrip("/"))
+            max_rows=config.max_rows or None, base_iri=site.base + PATH.lstrip("/"))
     except NotAcceptable as error:
         return _not_acceptable(neg.graphs() if error.kind == "graph" else neg.results(), error.kind)
     except QuerySyntaxError as error:
@@ -73,6 +83,16 @@ def sparql() -> Response:
     except QueryError as error:
         return _text(error.status, str(error))
     return _answer(answer, config.max_rows)
+
+
+def _limited(req: Request, config: SparqlLimits) -> Response | None:
+    """Count the request against its client's allowance: None, or the 429 past it."""
+    wait = config.limiter.check(req.remote_addr or "")
+    if not wait:
+        return None
+    return _text(429, f"too many requests: at most {config.limiter.limit} per "
+                 f"{config.limiter.window:g} s from one client; retry later",
+                 {"Retry-After": config.limiter.retry_after(wait)})
 
 
 def _answer(answer: Answer, max_rows: int) -> Response:
@@ -135,8 +155,11 @@ def _preflight() -> Response:
 
 @bp.after_app_request
 def _cors(response: Response) -> Response:
+    return cors(response) if request.path == PATH else response
+
+
+def cors(response: Response) -> Response:
     """Every answer of the endpoint, errors and 405s included, may be read from any origin."""
-    if request.path == PATH:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Result-Limit, Retry-After"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Result-Limit, Retry-After"
     return response

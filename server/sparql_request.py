@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from flask import Request
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_options_header
+from werkzeug.wrappers import Request
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
