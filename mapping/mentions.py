@@ -93,9 +93,15 @@ def find_mentions(
         add(mention)
     # Both are regular expressions: the subject's names escaped, the phrases as written.
     own = sorted({*subject_names, *prose.subject_phrases}, key=len, reverse=True)
+    lowered = sentence.lower() if sentence.isascii() else None
     for phrase in own:
-        for match in _own_pattern(phrase).finditer(sentence):
-            add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
+        literal = _literal(phrase) if lowered is not None else None
+        if literal is not None and lowered is not None:
+            found = _literal_spans(lowered, literal)
+        else:
+            found = [(match.start(), match.end()) for match in _own_pattern(phrase).finditer(sentence)]
+        for start, end in found:
+            add(Mention(start, end, sentence[start:end], subject, subject=True))
     for match in _ITS.finditer(sentence):
         add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
     spans.sort(key=lambda m: m.start)
@@ -116,6 +122,41 @@ _ITS = re.compile(r"(?<![\w-])(?:[Ii]ts|[Ii]t)(?![\w-])")
 def _own_pattern(phrase: str) -> re.Pattern[str]:
     """A subject name or phrase as a whole word, possessive or not."""
     return re.compile(rf"(?<![\w-])(?:{phrase})(?:'s|’s)?(?![\w-])", flags=re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 12)
+def _literal(phrase: str) -> str | None:
+    """The text an expression stands for, lowercased, when it is an escaped ASCII name (as the
+    subject's names are); None for any other expression."""
+    text = re.sub(r"\\(.)", r"\1", phrase, flags=re.DOTALL)
+    return text.lower() if text and text.isascii() and re.escape(text) == phrase else None
+
+
+def _literal_spans(lowered: str, literal: str) -> list[tuple[int, int]]:
+    """Where _own_pattern of an escaped name matches an ASCII sentence (``lowered``: the
+    sentence lowercased, which in ASCII is what matching regardless of case compares; the
+    names are ASCII too): the same spans, found without compiling an expression per name
+    (a subject's names are each compiled once, for 1,300 articles 0.1 s of the mapping)."""
+    spans = []
+    pos = 0
+    while (start := lowered.find(literal, pos)) >= 0:
+        end = start + len(literal)
+        if start and _word_char(lowered[start - 1]):
+            pos = start + 1
+            continue
+        if lowered.startswith("'s", end) and not _word_char(lowered[end + 2 : end + 3]):
+            end += 2  # the possessive, as the expression takes it when a word boundary follows
+        elif _word_char(lowered[end : end + 1]):
+            pos = start + 1
+            continue
+        spans.append((start, end))
+        pos = end
+    return spans
+
+
+def _word_char(char: str) -> bool:
+    r"""What (?<![\w-]) and (?![\w-]) exclude, in ASCII; the empty string (an end) is none."""
+    return char.isalnum() or char in ("_", "-") if char else False
 
 
 KINDS = {

@@ -3,10 +3,11 @@ exactly the names the exhaustive search of every span of up to MAX_WORDS words f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from conflict_ld.mapping.mentions import _known, find_mentions
+from conflict_ld.mapping.mentions import _known, _literal, _literal_spans, _own_pattern, find_mentions
 from conflict_ld.mapping.names import normalise, skeleton, skeleton_prefixes
 from conflict_ld.mapping.parse import parse_article
 from conflict_ld.mapping.prose_facts import load_prose_tables
@@ -60,6 +61,14 @@ TEXTS = [
     "",
     "Free",
 ]
+
+
+EMPTY_TABLES = Tables.from_texts(
+    fields_toml=read_text("conflict_ld.mapping", "data/fields.toml"),
+    cleaning_toml=read_text("conflict_ld.mapping", "data/cleaning.toml"),
+    entities_tsv="label\tclass\n",
+)
+EMPTY_PROSE = load_prose_tables(PROSE)  # its phrases and cues need letters the texts below lack
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +148,59 @@ def test_skeleton_prefixes_are_every_prefix_of_every_key() -> None:
     keys = [normalise("Free Army"), normalise("FA")]
     assert skeleton_prefixes(keys) == {"", "f", "fr", "fre", "free", "freea", "freear", "freearm",
                                        "freearmy", "fa"}
+
+
+# A subject's names in ASCII sentences are found without an expression per name
+# (mentions._literal_spans); the spans are those the expression finds.
+NAMES = ["Hamas", "Jaysh al-Islam", "Liwa al-Haqq (Idlib)", "A.B.C. Front", "Fatah+", "al_Qaeda"]
+SENTENCES = [
+    "Hamas said Hamas's fighters and HAMAS'S allies, not Hamas-led or pro-Hamas units, left Hamas",
+    "hamas'sx and Hamas's-led and Hamas'S and _Hamas and Hamas_ and 1Hamas and Hamas1 and Hamas's",
+    "Jaysh al-Islam's leader; jaysh AL-ISLAM. Jaysh al-Islamic; the Jaysh al-Islam’s men",
+    "Liwa al-Haqq (Idlib) and Liwa al-Haqq (idlib)'s and Liwa al-Haqq (Idlib)x and Liwa al-Haqq",
+    "A.B.C. Front, AxBxCx Front, a.b.c. front's; Fatah+ and Fatah+'s and Fatah++",
+    "al_Qaeda and Al_Qaeda's and al_Qaeda_x and xal_Qaeda",
+    "HamasHamas Hamas Hamas's's Hamas'",
+    "",
+]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+@pytest.mark.parametrize("name", NAMES)
+def test_literal_name_spans_are_the_expressions(name: str, sentence: str) -> None:
+    phrase = re.escape(name)
+    literal = _literal(phrase)
+    assert literal == name.lower()
+    expected = [(m.start(), m.end()) for m in _own_pattern(phrase).finditer(sentence)]
+    if sentence.isascii():  # (find_mentions takes this way for ASCII sentences only)
+        assert _literal_spans(sentence.lower(), literal) == expected
+    template = find_mentions(sentence, tables=EMPTY_TABLES, prose=EMPTY_PROSE, subject=None,
+                             subject_names=[phrase])
+    assert [(m.start, m.end) for m in template.mentions if m.subject] == expected
+
+
+def test_literal_name_spans_find_something() -> None:
+    """Not a vacuous equality: possessives and case-insensitive matches are found."""
+    sentence = SENTENCES[0]
+    spans = _literal_spans(sentence.lower(), "hamas")
+    assert [sentence[s:e] for s, e in spans] == ["Hamas", "Hamas's", "HAMAS'S", "Hamas"]
+
+
+def test_expressions_that_are_not_escaped_names_have_no_literal() -> None:
+    assert _literal("the (?:group|militia)") is None
+    assert _literal(re.escape("Jaysh al-Ḥurr")) is None  # not ASCII: the expression is used
+    assert _literal(re.escape("Fatah+")) == "fatah+"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="Hhamas-_'’sS1 .()", max_size=30), st.sampled_from(["Hamas", "Ha-mas", "Ha(mas)"]))
+def test_literal_name_spans_on_random_sentences(sentence: str, name: str) -> None:
+    phrase = re.escape(name)
+    expected = [(m.start(), m.end()) for m in _own_pattern(phrase).finditer(sentence)]
+    if sentence.isascii():
+        assert _literal_spans(sentence.lower(), name.lower()) == expected
+    template = find_mentions(sentence, tables=EMPTY_TABLES, prose=EMPTY_PROSE, subject=None,
+                             subject_names=[phrase])
+    assert [(m.start, m.end) for m in template.mentions if m.subject] == [
+        (m.start(), m.end()) for m in _own_pattern(phrase).finditer(sentence)
+    ]
