@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from .names import normalise
+from .names import normalise, skeleton, skeleton_prefixes
 from .tables import KnownEntity, Tables
 
 MAX_WORDS = 12
@@ -57,6 +57,11 @@ class ProseTables:
     enumeration: re.Pattern[str]  # a sentence that announces a list of member groups
     starts: frozenset[str]  # first words of the generic phrases (see Tables.starts)
 
+    @cached_property
+    def name_prefixes(self) -> frozenset[str]:
+        """The skeleton prefixes of the generic phrases' keys (see names.skeleton_prefixes)."""
+        return skeleton_prefixes(self.generic)
+
 
 def find_mentions(
     sentence: str,
@@ -88,9 +93,15 @@ def find_mentions(
         add(mention)
     # Both are regular expressions: the subject's names escaped, the phrases as written.
     own = sorted({*subject_names, *prose.subject_phrases}, key=len, reverse=True)
+    lowered = sentence.lower() if sentence.isascii() else None
     for phrase in own:
-        for match in _own_pattern(phrase).finditer(sentence):
-            add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
+        literal = _literal(phrase) if lowered is not None else None
+        if literal is not None and lowered is not None:
+            found = _literal_spans(lowered, literal)
+        else:
+            found = [(match.start(), match.end()) for match in _own_pattern(phrase).finditer(sentence)]
+        for start, end in found:
+            add(Mention(start, end, sentence[start:end], subject, subject=True))
     for match in _ITS.finditer(sentence):
         add(Mention(match.start(), match.end(), match.group(0), subject, subject=True))
     spans.sort(key=lambda m: m.start)
@@ -113,6 +124,41 @@ def _own_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{phrase})(?:'s|’s)?(?![\w-])", flags=re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 12)
+def _literal(phrase: str) -> str | None:
+    """The text an expression stands for, lowercased, when it is an escaped ASCII name (as the
+    subject's names are); None for any other expression."""
+    text = re.sub(r"\\(.)", r"\1", phrase, flags=re.DOTALL)
+    return text.lower() if text and text.isascii() and re.escape(text) == phrase else None
+
+
+def _literal_spans(lowered: str, literal: str) -> list[tuple[int, int]]:
+    """Where _own_pattern of an escaped name matches an ASCII sentence (``lowered``: the
+    sentence lowercased, which in ASCII is what matching regardless of case compares; the
+    names are ASCII too): the same spans, found without compiling an expression per name
+    (a subject's names are each compiled once, for 1,300 articles 0.1 s of the mapping)."""
+    spans = []
+    pos = 0
+    while (start := lowered.find(literal, pos)) >= 0:
+        end = start + len(literal)
+        if start and _word_char(lowered[start - 1]):
+            pos = start + 1
+            continue
+        if lowered.startswith("'s", end) and not _word_char(lowered[end + 2 : end + 3]):
+            end += 2  # the possessive, as the expression takes it when a word boundary follows
+        elif _word_char(lowered[end : end + 1]):
+            pos = start + 1
+            continue
+        spans.append((start, end))
+        pos = end
+    return spans
+
+
+def _word_char(char: str) -> bool:
+    r"""What (?<![\w-]) and (?![\w-]) exclude, in ASCII; the empty string (an end) is none."""
+    return char.isalnum() or char in ("_", "-") if char else False
+
+
 KINDS = {
     "ArmedGroup": "O", "Coalition": "O", "PoliticalOrganization": "O", "GovernmentBody": "O",
     "State": "S", "Person": "H", "Place": "P", "Conflict": "C", "War": "C", "Campaign": "C",
@@ -133,10 +179,13 @@ def placeholder(index: int, mention: Mention) -> str:
     return f"«{index}:{kind}»"
 
 
-def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention]:
-    """Longest known names first, at word boundaries, in the sentence's own casing."""
+def _known(sentence: str, *, tables: Tables, prose: ProseTables, prune: bool = True) -> list[Mention]:
+    """Longest known names first, at word boundaries, in the sentence's own casing.
+    ``prune``: try no span longer than a known name can be (see _most_words); without it,
+    every span of up to MAX_WORDS words (the same mentions, more slowly: for the tests)."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
-    firsts = [_word_key(sentence[s:e]) for s, e in words]
+    texts = [sentence[s:e] for s, e in words]
+    firsts = [_word_key(text) for text in texts]
     found: list[Mention] = []
     i = 0
     while i < len(words):
@@ -146,7 +195,12 @@ def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention
         if lead not in tables.starts and lead not in prose.starts:
             i += 1
             continue
-        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+        most = min(MAX_WORDS, len(words) - i)
+        if prune:
+            # "the" followed by a space is dropped from the key of a longer span (normalise).
+            the = firsts[i] == "the" and most > 1 and sentence[words[i][1]].isspace()
+            most = _most_words(texts, i, most, the=the, prefixes=(tables.name_prefixes, prose.name_prefixes))
+        for n in range(most, 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
             surface = sentence[start:end].rstrip(".'’")
             end = start + len(surface)
@@ -170,6 +224,30 @@ def _known(sentence: str, *, tables: Tables, prose: ProseTables) -> list[Mention
         else:
             i += 1
     return found
+
+
+def _most_words(
+    texts: Sequence[str], i: int, most: int, *, the: bool, prefixes: tuple[frozenset[str], ...]
+) -> int:
+    """How many words from ``texts[i]`` on (at most ``most``) a known name's key may span.
+
+    Normalising a span of ASCII words keeps their letters and digits in order (lowercased),
+    but for a leading "the" and a suffix such as "-backed" on the last word; what lies between
+    words has neither (see _WORD). So the skeleton of the first m words (all but the last word
+    of a longer span) begins the skeleton of every longer span's key: when it begins no known
+    key's skeleton, no span of more than m words is a name. A word that is not ASCII (which
+    NFKD and casefolding may change) ends the test: the spans it is in are all tried. For 1,300
+    generated articles this leaves 34,600 spans to normalise and look up, of 134,900."""
+    known = ""
+    for m in range(1, most):
+        word = texts[i + m - 1]
+        if not word.isascii():
+            return most
+        if m > 1 or not the:
+            known += skeleton(word.lower())
+        if not any(known in p for p in prefixes):
+            return m
+    return most
 
 
 @lru_cache(maxsize=1 << 16)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʾ": "'", "ʿ": "'", "`": "'", "´": "'", "′": "'"})
@@ -41,6 +42,18 @@ def normalise(name: str) -> str:
     if "-" in text:
         text = _SPACED_HYPHEN.sub("-", text)
     return text.casefold().strip(" .,;:")
+
+
+def skeleton(text: str) -> str:
+    """The letters and digits of a text, in order: all that normalise keeps of a lookup key
+    but for a leading "the" (see mentions._most_words, which relies on it)."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def skeleton_prefixes(keys: Iterable[str]) -> frozenset[str]:
+    """Every prefix (the empty one too) of the skeleton of each lookup key: a span of words
+    whose skeleton is none of these starts no known name, nor does any longer span."""
+    return frozenset(whole[:end] for whole in map(skeleton, keys) for end in range(len(whole) + 1))
 
 
 def first_word(name: str) -> str:

@@ -18,7 +18,7 @@ from .names import first_word, normalise
 from .qualifiers import interpret
 from .quantities import parse_quantity
 from .record import ArticleRecord, Sentence
-from .required_text import required_choices, required_text
+from .required_text import contains_any_case, required_choices, required_text
 from .resolve import ORGANISATION_CLASSES, Dropped, Entity, Resolver
 from .values import take_qualifiers
 
@@ -178,6 +178,19 @@ class _Needs:
             not self.choices or all(any(map(contains, choice)) for choice in self.choices)
         )
 
+    @classmethod
+    def any_case_of(cls, regex: re.Pattern[str]) -> _Needs:
+        """What every match of a pattern that ignores case contains regardless of case (the
+        carry-over patterns): lowercased, for ``met_any_case``."""
+        return cls(frozenset(required_text(regex, any_case=True)), required_choices(regex, any_case=True))
+
+    def met_any_case(self, contains: Callable[[str], bool] | None) -> bool:
+        """Whether a template may match, ``contains`` being its ``contains_any_case`` (None: it
+        may)."""
+        if contains is None:
+            return True
+        return all(map(contains, self.texts)) and all(any(map(contains, c)) for c in self.choices)
+
 
 @dataclass(frozen=True)
 class _RuleIndex:
@@ -201,10 +214,13 @@ _rule_indexes: dict[int, tuple[Sequence[ProseRule], _RuleIndex]] = {}
 def _rule_index(rules: Sequence[ProseRule]) -> _RuleIndex:
     entry = _rule_indexes.get(id(rules))
     if entry is None or entry[0] is not rules:
+        # A carry-over pattern ignores case: what it needs is tested on the template lowercased.
         indexed = tuple(
-            (r, _Needs.of(r.regex, r.required), _Needs.of(r.carry_regex, r.carry_required)) for r in rules
+            (r, _Needs.of(r.regex, r.required),
+             _Needs.any_case_of(r.carry_regex) if r.carry_regex is not None else _Needs(frozenset(), ()))
+            for r in rules
         )
-        texts = {t for _, *needs in indexed for n in needs for t in n.texts}
+        texts = {t for _, needs, _ in indexed for t in needs.texts}
         by_text: dict[str, list[int]] = {}
         always = set()
         for position, (rule, needs, _) in enumerate(indexed):
@@ -359,13 +375,14 @@ class ProseMapper:
         present = set(filter(contains, index.texts))
         # In the table's order: which of two facts a sentence states twice is kept depends on it.
         candidates = sorted(index.always.union(*(index.by_text.get(t, ()) for t in present)))
+        any_case = contains_any_case(text) if context.topic else None
         for position in candidates:
             rule, needs, carry_needs = index.rules[position]
             # _Needs.met, written out: this runs for every rule and sentence.
             runs = needs.texts <= present and (
                 not needs.choices or all(any(map(contains, choice)) for choice in needs.choices)
             )
-            carry = rule.carry_regex is not None and context.topic and carry_needs.met(present, contains)
+            carry = rule.carry_regex is not None and context.topic and carry_needs.met_any_case(any_case)
             if not runs and not carry:
                 continue
             for match, carried in self._matches(rule, template, context, runs, carry):

@@ -9,6 +9,7 @@ contains is required. Patterns whose parse is not understood require nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
 
@@ -16,20 +17,39 @@ _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
             getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT)}
 
 
-def required_text(pattern: re.Pattern[str]) -> tuple[str, ...]:
-    """Literal strings that occur in every match of ``pattern`` (longest first)."""
-    if pattern.flags & re.IGNORECASE:
+def required_text(pattern: re.Pattern[str], *, any_case: bool = False) -> tuple[str, ...]:
+    """Literal strings that occur in every match of ``pattern`` (longest first). ``any_case``:
+    strings that occur in every match regardless of case, lowercased, and only ASCII ones
+    (see ``contains_any_case``); without it a pattern that ignores case requires nothing."""
+    if pattern.flags & re.IGNORECASE and not any_case:
         return ()
     try:
         tree = sre_parser.parse(pattern.pattern, pattern.flags)
     except (re.error, AttributeError, TypeError):
         return ()
     found: list[str] = []
-    _walk(tree, found)
-    return tuple(sorted({s for s in found if s.strip()}, key=lambda s: (-len(s), s)))
+    _walk(tree, found, any_case=any_case)
+    texts = {s for s in found if s.strip()}
+    if any_case:
+        texts = {s.lower() for s in texts if s.isascii()}
+    return tuple(sorted(texts, key=lambda s: (-len(s), s)))
 
 
-def _walk(items: object, found: list[str]) -> None:
+# The characters that match an ASCII letter when case is ignored but are not ASCII themselves
+# (U+0130, U+0131, U+017F, U+212A: "i", "i", "s", "k"): in a text without them, an ASCII
+# string occurs regardless of case exactly where it occurs in the text lowercased.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def contains_any_case(text: str) -> Callable[[str], bool] | None:
+    """``in`` regardless of case for the strings of ``required_text(..., any_case=True)``, or
+    None when the text has a character that defeats the test (a pattern must then be tried)."""
+    if any(ch in text for ch in _FOLDS_TO_ASCII):
+        return None
+    return text.lower().__contains__
+
+
+def _walk(items: object, found: list[str], *, any_case: bool = False) -> None:
     run: list[str] = []
     for op, av in items:  # type: ignore[attr-defined]
         if op is sre_constants.LITERAL:
@@ -39,42 +59,46 @@ def _walk(items: object, found: list[str]) -> None:
         run = []
         if op is sre_constants.SUBPATTERN:
             _group, add_flags, _del_flags, sub = av
-            if not add_flags & re.IGNORECASE:
-                _walk(sub, found)
+            if any_case or not add_flags & re.IGNORECASE:
+                _walk(sub, found, any_case=any_case)
         elif op in _REPEATS:
             low, _high, sub = av
             if low >= 1:
-                _walk(sub, found)
+                _walk(sub, found, any_case=any_case)
         elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
-            _walk(av, found)
+            _walk(av, found, any_case=any_case)
         # Alternatives, classes, anchors and lookarounds require no particular text.
     found.append("".join(run))
 
 
-def required_choices(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+def required_choices(pattern: re.Pattern[str], *, any_case: bool = False) -> tuple[tuple[str, ...], ...]:
     """Alternatives of which every match of ``pattern`` contains at least one, per group of
     alternatives the pattern must pass through: ``(?:captured|seized|took)`` gives
     ``("captured", "seized", "took")``. A group one of whose alternatives requires no text
-    gives nothing."""
-    if pattern.flags & re.IGNORECASE:
+    gives nothing. ``any_case``: as for required_text (a group with a string that is not
+    ASCII gives nothing)."""
+    if pattern.flags & re.IGNORECASE and not any_case:
         return ()
     try:
         tree = sre_parser.parse(pattern.pattern, pattern.flags)
     except (re.error, AttributeError, TypeError):
         return ()
     choices: list[tuple[str, ...]] = []
-    _walk_choices(tree, choices)
+    _walk_choices(tree, choices, any_case=any_case)
+    if any_case:
+        choices = [tuple(sorted({c.lower() for c in group})) for group in choices
+                   if all(c.isascii() for c in group)]
     return tuple(sorted(set(choices)))
 
 
-def _walk_choices(items: object, choices: list[tuple[str, ...]]) -> None:
+def _walk_choices(items: object, choices: list[tuple[str, ...]], *, any_case: bool = False) -> None:
     for op, av in items:  # type: ignore[attr-defined]
         if op is sre_constants.BRANCH:
             _, branches = av
             picks = []
             for branch in branches:
                 found: list[str] = []
-                _walk(branch, found)
+                _walk(branch, found, any_case=any_case)
                 texts = [s for s in found if s.strip()]
                 if not texts:
                     break
@@ -84,11 +108,11 @@ def _walk_choices(items: object, choices: list[tuple[str, ...]]) -> None:
             # What a single alternative requires is not required: nothing below is walked.
         elif op is sre_constants.SUBPATTERN:
             _group, add_flags, _del_flags, sub = av
-            if not add_flags & re.IGNORECASE:
-                _walk_choices(sub, choices)
+            if any_case or not add_flags & re.IGNORECASE:
+                _walk_choices(sub, choices, any_case=any_case)
         elif op in _REPEATS:
             low, _high, sub = av
             if low >= 1:
-                _walk_choices(sub, choices)
+                _walk_choices(sub, choices, any_case=any_case)
         elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
-            _walk_choices(av, choices)
+            _walk_choices(av, choices, any_case=any_case)

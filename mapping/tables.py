@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
-from .names import first_word, normalise
+from .names import first_word, normalise, skeleton_prefixes
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,11 @@ class Tables:
             by_name=MappingProxyType(by_name),
             starts=frozenset(first_word(name) for name in by_name),
         )
+
+    @cached_property
+    def name_prefixes(self) -> frozenset[str]:
+        """The skeleton prefixes of every name's key (see names.skeleton_prefixes)."""
+        return skeleton_prefixes(self.by_name)
 
     def field_for_label(self, label: str) -> FieldSpec | None:
         return self._fields_by_key.get(_label_key(label))

@@ -14,6 +14,7 @@ _QUOTED_ONLY = re.compile(r'^["“](.+)["”]$')
 # "Syrian Civil War See List of battles": a cross-reference glued to the value.
 _SEE_ALSO = re.compile(r"\s+See\s+[A-Z].*$")
 _SPACES = re.compile(r"\s{2,}")
+_PARENS = re.compile(r"[()]")
 # "Historically: Gaza Strip": a label before the name becomes a qualifier.
 _PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z -]{1,30}):\s+(?P<rest>\S.*)$")
 
@@ -25,11 +26,12 @@ def split_items(text: str, *, separators: str = ",;") -> list[str]:
         # No brackets, so every separator is outside them: one split instead of a loop over
         # the characters (most items have no qualifier).
         return [x for x in (item.strip() for item in _separator(separators).split(text)) if x]
+    # Only brackets and separators change anything: the text between them is taken whole.
     items: list[str] = []
     depth = 0
-    current: list[str] = []
-    i = 0
-    while i < len(text):
+    last = 0
+    for mark in _marks(separators).finditer(text):
+        i = mark.start()
         ch = text[i]
         if ch in "([":
             depth += 1
@@ -38,14 +40,16 @@ def split_items(text: str, *, separators: str = ",;") -> list[str]:
         if depth == 0 and ch in separators:
             nxt = text[i + 1] if i + 1 < len(text) else " "
             if ch != "," or nxt.isspace():
-                items.append("".join(current))
-                current = []
-                i += 1
-                continue
-        current.append(ch)
-        i += 1
-    items.append("".join(current))
+                items.append(text[last:i])
+                last = i + 1
+    items.append(text[last:])
     return [x for x in (item.strip() for item in items) if x]
+
+
+@lru_cache(maxsize=8)
+def _marks(separators: str) -> re.Pattern[str]:
+    """The characters split_items acts on: brackets and separators."""
+    return re.compile(f"[{re.escape('()[]' + separators)}]")
 
 
 @lru_cache(maxsize=8)
@@ -63,22 +67,27 @@ def take_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
     out: list[str] = []
     depth = 0
     group: list[str] = []
-    for ch in text:
-        if ch == "(":
+    last = 0
+    # Only parentheses change anything: the text between them is taken whole.
+    for paren in _PARENS.finditer(text):
+        i = paren.start()
+        (group if depth else out).append(text[last:i])
+        last = i + 1
+        if text[i] == "(":
             if depth:
-                group.append(ch)
+                group.append("(")
             depth += 1
-            continue
-        if ch == ")" and depth:
+        elif depth:
             depth -= 1
             if depth:
-                group.append(ch)
+                group.append(")")
             else:
                 qualifiers.append("".join(group).strip())
                 group = []
                 out.append(" ")
-            continue
-        (group if depth else out).append(ch)
+        else:
+            out.append(")")
+    (group if depth else out).append(text[last:])
     if depth and group:  # an unclosed "(" at the end of a truncated article
         qualifiers.append("".join(group).strip())
     rest = _SPACES.sub(" ", "".join(out)).strip()

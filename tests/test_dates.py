@@ -464,6 +464,8 @@ def test_the_scan_prefilter_misses_no_start() -> None:
     rng = random.Random(3)
     alphabet = "0123456789 -–/?~≈.,()aAbcdeEfhilmnNoprsStTuwy"
     texts += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(3000)]
+    texts += ["the end of 2015, The beginning of May 2014, the\nsummer of 2013, THE  Middle of 2012",
+              "Synthetic-00000 and 12345 or 1999-2000 then 0, 07, 007 and 2015-07-01 (2012–13)"]
     checked = 0
     for text in texts:
         for pos in range(len(text)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conflict_ld.mapping.required_text import required_choices, required_text
+from conflict_ld.mapping.required_text import contains_any_case, required_choices, required_text
 
 from conflict_ld.resources import load_prose
 
@@ -105,3 +105,54 @@ def test_no_rule_that_matches_a_corpus_sentence_is_skipped() -> None:
                         for choice in required_choices(rule.regex):
                             assert any(part in text for part in choice), (rule.regex.pattern, text)
     assert matched > 100
+
+
+ANY_CASE = [
+    (r"founded\s+BY", ("founded", "by"), ()),
+    (r"(?:Captured|seized)\s+(?:the\s+)?X", ("x",), (("captured", "seized"),)),
+    (r"(?-i:Known)\s+as", ("known", "as"), ()),  # a case-sensitive part is required too
+    (r"Ḥurr\s+(?:Ḥ|x)y", ("y",), ()),  # a string that is not ASCII is not judged
+]
+
+
+@pytest.mark.parametrize(("pattern", "texts", "choices"), ANY_CASE)
+def test_required_text_regardless_of_case(pattern: str, texts: tuple[str, ...],
+                                          choices: tuple[tuple[str, ...], ...]) -> None:
+    regex = re.compile(pattern, re.IGNORECASE)
+    assert set(required_text(regex, any_case=True)) == set(texts)
+    assert required_choices(regex, any_case=True) == choices
+
+
+@pytest.mark.parametrize(("text", "needle", "expected"), [
+    ("«0:O» was FOUNDED by «1:O»", "founded", True),
+    ("«0:O» was founded by «1:O»", "seized", False),
+    ("Ka\u017fr", "kasr", None),  # the long s matches "s" regardless of case: not judged
+    ("\u0130dlib", "idlib", None),
+    ("\u212aafr", "kafr", None),  # the Kelvin sign matches "k"
+])
+def test_contains_any_case(text: str, needle: str, expected: bool | None) -> None:
+    contains = contains_any_case(text)
+    assert (None if contains is None else contains(needle)) == expected
+    if expected is None:  # the expression matches: lowercasing alone may not find it ("Kaſr")
+        assert re.search(needle, text, re.IGNORECASE)
+
+
+def test_no_carry_over_pattern_that_matches_is_skipped() -> None:
+    """Soundness of the carry-over prefilter (prose_facts._Needs.met_any_case) on the real
+    rules, on samples that match them in other cases than the patterns are written in."""
+    from conflict_ld.mapping.prose_facts import _Needs
+
+    rules, _ = load_prose()
+    samples = [*SAMPLES, "Founded in 2012 by «0:H».", "WAS FOUNDED IN 2012", "it Surrendered to «0:O».",
+               "were Relocated to «1:P»", "had 300 FIGHTERS", "with Support from «2:S»",
+               "«0:O» set up on 3 May", "numbering some 2,000 Men"]
+    matched = 0
+    for rule in rules:
+        if rule.carry_regex is None:
+            continue
+        needs = _Needs.any_case_of(rule.carry_regex)
+        for sample in samples:
+            if rule.carry_regex.search(sample):
+                matched += 1
+                assert needs.met_any_case(contains_any_case(sample)), (rule.carry_regex.pattern, sample)
+    assert matched >= 6
