@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from werkzeug.http import is_resource_modified, parse_date, remove_entity_headers, unquote_etag
+from werkzeug.http import http_date, is_resource_modified, parse_date, remove_entity_headers, unquote_etag
 
 CACHEABLE = "conflict_ld.cacheable"  # the environ key a view sets
 STATUSES = ("200 ", "303 ")  # answers worth keeping: documents, pages and redirects to them
@@ -38,10 +38,11 @@ def cacheable(*, by_accept: bool) -> None:
 @dataclass(frozen=True)
 class _Entry:
     status: str
-    headers: list[tuple[str, str]]
+    headers: list[tuple[str, str]]  # without Date: each answer is dated when it is sent
     body: bytes
     etag: str | None
     last_modified: Any  # datetime | None
+    dated: bool  # the app's answer had a Date header
 
     @property
     def size(self) -> int:
@@ -100,7 +101,8 @@ class ResponseCache:
         status, headers = seen[-1]
         fields = {k.lower(): v for k, v in headers}
         etag = unquote_etag(fields["etag"])[0] if "etag" in fields else None
-        entry = _Entry(status, list(headers), body, etag, parse_date(fields.get("last-modified")))
+        entry = _Entry(status, [(k, v) for k, v in headers if k.lower() != "date"], body, etag,
+                       parse_date(fields.get("last-modified")), "date" in fields)
         self._keep(url if mark == "url" else by_accept, entry)
         return [body]
 
@@ -122,9 +124,14 @@ class ResponseCache:
               head: bool) -> Iterable[bytes]:
         if (any(h in environ for h in CONDITIONAL) and (entry.etag or entry.last_modified)
                 and not is_resource_modified(environ, etag=entry.etag, last_modified=entry.last_modified)):
-            headers = list(entry.headers)
+            headers = _dated(entry)
             remove_entity_headers(headers)
             start_response("304 NOT MODIFIED", headers)
             return []
-        start_response(entry.status, list(entry.headers))
+        start_response(entry.status, _dated(entry))
         return [] if head else [entry.body]
+
+
+def _dated(entry: _Entry) -> list[tuple[str, str]]:
+    # A replayed Date would tell a cache the answer is as old as the first one (RFC 9110 6.6.1).
+    return [*entry.headers, ("Date", http_date())] if entry.dated else list(entry.headers)

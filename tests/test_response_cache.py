@@ -29,6 +29,11 @@ def _counted(app: Flask) -> list[str]:
     return seen
 
 
+def _headers(answer) -> list[tuple[str, str]]:
+    """The headers, but Date (the time each answer is sent), in order."""
+    return [(k, v) for k, v in answer.headers if k != "Date"]
+
+
 def _cache(app: Flask) -> ResponseCache:
     layer = app.wsgi_app
     while not isinstance(layer, ResponseCache):  # under the layers in front of it
@@ -74,7 +79,7 @@ def test_a_cached_answer_is_the_apps_answer(app: Flask, uncached: Flask, path: s
     assert seen.count(path) <= 1  # the second answer did not reach Flask
     for answer in (again, fresh):
         assert answer.status == first.status
-        assert list(answer.headers) == list(first.headers)
+        assert _headers(answer) == _headers(first)
         assert answer.data == first.data
 
 
@@ -90,13 +95,25 @@ def test_conditional_and_head_requests_are_answered_from_the_cache(app: Flask, u
         cached = client.get(path, headers=conditional)
         fresh = uncached.test_client().get(path, headers=conditional)
         assert cached.status_code == fresh.status_code == 304
-        assert list(cached.headers) == list(fresh.headers) and cached.data == b""
+        assert _headers(cached) == _headers(fresh) and cached.data == b""
     stale = client.get(path, headers={"If-None-Match": '"an-old-version"'})
     assert stale.status_code == 200 and stale.data == first.data
     head, fresh_head = client.head(path), uncached.test_client().head(path)
     assert head.status_code == 200 and head.data == b""
-    assert list(head.headers) == list(fresh_head.headers)
+    assert _headers(head) == _headers(fresh_head)
     assert seen == []
+
+
+def test_a_cached_answer_is_dated_when_it_is_sent(app: Flask, monkeypatch) -> None:
+    """Regression: the cache replayed the first answer's Date header."""
+    from conflict_ld.server import response_cache
+
+    client = app.test_client()
+    first = client.get("/data/Hamas.ttl", headers={"If-None-Match": '"x"'})
+    monkeypatch.setattr(response_cache, "http_date", lambda: "Wed, 01 Jan 2031 00:00:00 GMT")
+    for answer in (client.get("/data/Hamas.ttl"), client.head("/data/Hamas.ttl"),
+                   client.get("/data/Hamas.ttl", headers={"If-None-Match": first.headers["ETag"]})):
+        assert answer.headers.getlist("Date") == ["Wed, 01 Jan 2031 00:00:00 GMT"]
 
 
 def test_what_must_not_be_kept_is_not(app: Flask) -> None:
