@@ -193,32 +193,28 @@ def test_a_request_waits_for_a_busy_pool_rather_than_failing(out: Path) -> None:
         backend.close()
 
 
-def test_busy_pool_gives_503_at_the_time_limit(out: Path) -> None:
-    backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
-    try:
-        def long_query() -> None:
-            with pytest.raises(QueryTimeout):
-                backend.execute(CARTESIAN, results_format=JSON, graph_format=None, timeout=2)
-
-        thread = threading.Thread(target=long_query)
-        thread.start()
-        assert wait_until(lambda: backend.idle() == 0)
-        with pytest.raises(QueryTimeout, match="busy"):
-            backend.execute(SMALL, results_format=JSON, graph_format=None, timeout=0.5)
-        thread.join()
-    finally:
-        backend.close()
-
-
 def _occupy(backend: PooledBackend, *, seconds: float) -> threading.Thread:
-    """A thread running a long query on ``backend`` until the time limit stops it."""
+    """A thread running a long query on ``backend`` until the time limit stops it, started and
+    running once this returns (every query process of a one-process pool busy)."""
     def long_query() -> None:
         with pytest.raises(QueryTimeout):
             backend.execute(CARTESIAN, results_format=JSON, graph_format=None, timeout=seconds)
 
     thread = threading.Thread(target=long_query)
     thread.start()
+    assert wait_until(lambda: backend.idle() == 0)
     return thread
+
+
+def test_busy_pool_gives_503_at_the_time_limit(out: Path) -> None:
+    backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
+    try:
+        thread = _occupy(backend, seconds=2)
+        with pytest.raises(QueryTimeout, match="busy"):
+            backend.execute(SMALL, results_format=JSON, graph_format=None, timeout=0.5)
+        thread.join()
+    finally:
+        backend.close()
 
 
 def test_a_bounded_lookup_is_answered_while_every_query_process_is_busy(out: Path) -> None:
@@ -228,7 +224,6 @@ def test_a_bounded_lookup_is_answered_while_every_query_process_is_busy(out: Pat
     try:
         expected = backend.execute(POINT, results_format=JSON, graph_format=None)
         thread = _occupy(backend, seconds=2)
-        assert wait_until(lambda: backend.idle() == 0)
         started = time.monotonic()
         for query in (POINT, f"DESCRIBE <{AKNAF}>", f"ASK {{ <{AKNAF}> a ?type }}"):
             answer = backend.execute(query, results_format=JSON, graph_format=TURTLE)
@@ -512,7 +507,6 @@ def test_a_store_with_a_subject_of_many_triples_sends_every_query_to_a_query_pro
     backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
     try:
         thread = _occupy(backend, seconds=2)
-        assert wait_until(lambda: backend.idle() == 0)
         with pytest.raises(QueryTimeout, match="busy"):
             backend.execute(POINT, results_format=JSON, graph_format=None, timeout=0.5)
         thread.join()
@@ -525,7 +519,6 @@ def test_a_bounded_lookup_with_a_protocol_dataset_goes_to_a_query_process(out: P
     backend = PooledBackend(StoreSource(out, on_disk=False), workers=1, timeout=30)
     try:
         thread = _occupy(backend, seconds=2)
-        assert wait_until(lambda: backend.idle() == 0)
         with pytest.raises(QueryTimeout, match="busy"):
             backend.execute(POINT, results_format=JSON, graph_format=None, timeout=0.5,
                             default_graphs=[BASE + "graph/entities"])
