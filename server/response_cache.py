@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import request
 from werkzeug.http import http_date, is_resource_modified, parse_date, remove_entity_headers, unquote_etag
+
+from .wsgi import Environ, StartResponse, WSGIApp, read_whole
 
 CACHEABLE = "conflict_ld.cacheable"  # the environ key a view sets
 STATUSES = ("200 ", "303 ")  # answers worth keeping: documents, pages and redirects to them
@@ -26,8 +28,6 @@ STATUSES = ("200 ", "303 ")  # answers worth keeping: documents, pages and redir
 PASSED_ON = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def cacheable(*, by_accept: bool) -> None:
@@ -49,7 +49,7 @@ class _Entry:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
 
 
-def _url_key(environ: dict[str, Any]) -> tuple[str, ...]:
+def _url_key(environ: Environ) -> tuple[str, ...]:
     return (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
 
 
@@ -61,7 +61,7 @@ class ResponseCache:
         self._bytes = 0
         self._lock = threading.Lock()  # the server runs the app on several threads
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if not self.max_bytes or method not in ("GET", "HEAD") or any(h in environ for h in PASSED_ON):
             return self.app(environ, start_response)
@@ -79,7 +79,7 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _answer_and_keep(self, environ: dict[str, Any], start_response: StartResponse, *,
+    def _answer_and_keep(self, environ: Environ, start_response: StartResponse, *,
                          url: tuple[str, ...], by_accept: tuple[str, ...]) -> Iterable[bytes]:
         seen: list[tuple[str, list[tuple[str, str]]]] = []
 
@@ -92,12 +92,7 @@ class ResponseCache:
         if (mark is None or environ.get("REQUEST_METHOD") != "GET" or not seen
                 or not seen[-1][0].startswith(STATUSES)):
             return answer
-        try:
-            body = b"".join(answer)
-        finally:
-            close = getattr(answer, "close", None)
-            if close is not None:
-                close()
+        body = read_whole(answer)
         status, headers = seen[-1]
         fields = {k.lower(): v for k, v in headers}
         etag = unquote_etag(fields["etag"])[0] if "etag" in fields else None
@@ -120,7 +115,7 @@ class ResponseCache:
                 self._bytes -= evicted.size
 
     @staticmethod
-    def _send(entry: _Entry, environ: dict[str, Any], start_response: StartResponse, *,
+    def _send(entry: _Entry, environ: Environ, start_response: StartResponse, *,
               head: bool) -> Iterable[bytes]:
         if (any(h in environ for h in CONDITIONAL) and (entry.etag or entry.last_modified)
                 and not is_resource_modified(environ, etag=entry.etag, last_modified=entry.last_modified)):

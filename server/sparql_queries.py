@@ -8,8 +8,7 @@ query). Everything else, the service description, the query page, OPTIONS, HEAD 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from werkzeug.exceptions import InternalServerError
 from werkzeug.wrappers import Request, Response
@@ -17,9 +16,8 @@ from werkzeug.wrappers import Request, Response
 from .limits import SparqlLimits
 from .site import Site
 from .sparql import PATH, answer_query, cors
+from .wsgi import Environ, StartResponse, WSGIApp
 
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 LOG = logging.getLogger("conflict_ld.server")
 
 
@@ -29,7 +27,7 @@ class SparqlQueries:
         self.site = site
         self.config = config
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") not in ("GET", "POST"):
             return self.app(environ, start_response)
         request = Request(environ)

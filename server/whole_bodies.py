@@ -6,20 +6,20 @@ stream."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+
+from .wsgi import Environ, StartResponse, WSGIApp, read_whole
 
 MAX_WHOLE = 1 << 20
 
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 class WholeBodies:
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         length: list[int] = []
 
         def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -29,9 +29,4 @@ class WholeBodies:
         answer = self.app(environ, remember)
         if isinstance(answer, list) or not length or length[0] > MAX_WHOLE:
             return answer
-        try:
-            return [b"".join(answer)]
-        finally:
-            close = getattr(answer, "close", None)
-            if close is not None:
-                close()
+        return [read_whole(answer)]
