@@ -45,7 +45,8 @@ def serve(*, data: Path, host: str, port: int, workers: int, threads: int,
                         interface=Interfaces.WSGI, workers=workers, blocking_threads=threads,
                         log_level="warning", respawn_failed_workers=True,
                         workers_kill_timeout=SHUTDOWN_GRACE)
-        # The loader is pickled into each worker when they are spawned (not forked).
+        # A partial, not a closure: where granian spawns its workers rather than forking them
+        # (Python 3.14 and later), the loader is pickled into each.
         server.serve(target_loader=loader, wrap_loader=False)
     finally:
         shutil.rmtree(run, ignore_errors=True)
