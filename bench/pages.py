@@ -4,7 +4,7 @@
     .venv/bin/python bench/pages.py --out build --cached /page/Aknaf_Bait_al-Maqdis
 
 Requests go through the Flask test client (no network), so the figure is the app's own cost.
-By default the document cache is off, so every request runs its query and renders; with
+By default the response cache is off, so every request runs its query and renders; with
 ``--cached`` the first request fills the cache and the rest are served from it. CPU time
 (``time.process_time``), best of ``--repeat`` rounds of ``--number`` requests: on a shared
 machine wall time measures the neighbours too.
@@ -18,8 +18,6 @@ import timeit
 from pathlib import Path
 
 from conflict_ld.server.app import create_app
-from conflict_ld.server.cache import DocumentCache
-from conflict_ld.server.pages import CACHE
 
 
 def main() -> None:
@@ -30,9 +28,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("paths", nargs="+", help="paths to request, e.g. /page/Hamas")
     args = parser.parse_args()
-    app = create_app({"out": args.out})
-    if not args.cached:
-        app.extensions[CACHE] = DocumentCache(max_bytes=0)  # keeps nothing
+    # Without --cached the response cache keeps nothing: every request queries and renders.
+    app = create_app({"out": args.out, **({} if args.cached else {"document_cache": 0})})
     client = app.test_client()
     for path in args.paths:
         response = client.get(path)
