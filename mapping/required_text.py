@@ -57,18 +57,26 @@ def _walk(items: object, found: list[str], *, any_case: bool = False) -> None:
             continue
         found.append("".join(run))
         run = []
-        if op is sre_constants.SUBPATTERN:
-            _group, add_flags, _del_flags, sub = av
-            if any_case or not add_flags & re.IGNORECASE:
-                _walk(sub, found, any_case=any_case)
-        elif op in _REPEATS:
-            low, _high, sub = av
-            if low >= 1:
-                _walk(sub, found, any_case=any_case)
-        elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
-            _walk(av, found, any_case=any_case)
+        sub = _required_part(op, av, any_case=any_case)
+        if sub is not None:
+            _walk(sub, found, any_case=any_case)
         # Alternatives, classes, anchors and lookarounds require no particular text.
     found.append("".join(run))
+
+
+def _required_part(op: object, av: object, *, any_case: bool) -> object | None:
+    """The items inside a group, repeat or atomic group that every match passes through, or
+    None: a repeat that may match nothing, or a case-ignoring group unless ``any_case``. Both
+    walkers descend through this one rule."""
+    if op is sre_constants.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
+        return sub if any_case or not add_flags & re.IGNORECASE else None
+    if op in _REPEATS:
+        low, _high, sub = av  # type: ignore[misc]
+        return sub if low >= 1 else None
+    if op is getattr(sre_constants, "ATOMIC_GROUP", None):
+        return av
+    return None
 
 
 def required_choices(pattern: re.Pattern[str], *, any_case: bool = False) -> tuple[tuple[str, ...], ...]:
@@ -106,13 +114,5 @@ def _walk_choices(items: object, choices: list[tuple[str, ...]], *, any_case: bo
             else:
                 choices.append(tuple(sorted(set(picks))))
             # What a single alternative requires is not required: nothing below is walked.
-        elif op is sre_constants.SUBPATTERN:
-            _group, add_flags, _del_flags, sub = av
-            if any_case or not add_flags & re.IGNORECASE:
-                _walk_choices(sub, choices, any_case=any_case)
-        elif op in _REPEATS:
-            low, _high, sub = av
-            if low >= 1:
-                _walk_choices(sub, choices, any_case=any_case)
-        elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
-            _walk_choices(av, choices, any_case=any_case)
+        elif (sub := _required_part(op, av, any_case=any_case)) is not None:
+            _walk_choices(sub, choices, any_case=any_case)
