@@ -20,6 +20,7 @@ from .quantities import parse_quantity
 from .record import ArticleRecord, Sentence
 from .required_text import contains_any_case, required_choices, required_text
 from .resolve import ORGANISATION_CLASSES, Dropped, Entity, Resolver
+from .tables import Tables
 from .values import take_qualifiers
 
 LEAD = "Lead"
@@ -274,7 +275,228 @@ class _Context:
     topic: bool = True
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A rule's match in a sentence's template, as data: a ``re.Match`` cannot be sent to
+    another process, and the mapping needs only these of it."""
+
+    rule: int  # the rule's position in the rules
+    carried: bool  # matched by the rule's carry-over pattern: the subject is implied
+    start: int
+    end: int
+    o_start: int  # where group "o" starts; -1 when it took no part
+    groups: Mapping[str, str | None]
+
+    @classmethod
+    def of(cls, match: re.Match[str], *, rule: int, carried: bool) -> Hit:
+        groups = match.groupdict()
+        return cls(rule=rule, carried=carried, start=match.start(), end=match.end(),
+                   o_start=match.start("o") if "o" in groups else -1, groups=groups)
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """One sentence read: its template, its dates, the rules it matches, and the paragraph's
+    running date and topic before it."""
+
+    section: str
+    sentence: Sentence
+    template: Template
+    periods: tuple[tuple[int, int, Period], ...]
+    running: DateValue | None
+    topic: bool
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class ListIntro:
+    """A sentence that announces a list of members ("The alliance comprised the following
+    groups:"): its first party (None: the article's subject), and when."""
+
+    sentence: Sentence
+    party: Mention | None
+    period: Period | None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    section: str
+    item: Sentence
+
+
+# A section or paragraph starts: list items after it belong to no announced list.
+LIST_BREAK = None
+Step = SentenceReading | ListIntro | ListItem | None
+
+
+@dataclass(frozen=True)
+class ProseReading:
+    """What an article's prose says before any name is resolved to an entity: pure (tables and
+    text in), so another process may read it while this one maps earlier articles. It depends
+    on the article's subject only through the subject's label and aliases, kept here so the
+    mapping can tell a reading made for another subject."""
+
+    subject: tuple[str, tuple[str, ...]]
+    steps: tuple[Step, ...]
+
+
+def read_prose(
+    record: ArticleRecord,
+    *,
+    tables: Tables,
+    rules: Sequence[ProseRule],
+    prose: ProseTables,
+    subject: tuple[str, tuple[str, ...]],
+) -> ProseReading:
+    """Templates, dates and rule matches of every sentence of ``record``, whose subject has the
+    label and aliases ``subject``."""
+    return _Reader(tables=tables, rules=rules, prose=prose, subject=subject).read(record)
+
+
+class _Reader:
+    def __init__(self, *, tables: Tables, rules: Sequence[ProseRule], prose: ProseTables,
+                 subject: tuple[str, tuple[str, ...]]) -> None:
+        self.tables = tables
+        self.rules = rules
+        self.prose = prose
+        self.subject = subject
+        label, aliases = subject
+        self.label = label
+        self.subject_known = tables.lookup(label)
+        self.subject_names = [re.escape(n) for n in (label, *aliases) if len(n) > 3]
+        self._ranks = _rank_pattern(tables.ranks)
+
+    def read(self, record: ArticleRecord) -> ProseReading:
+        steps: list[Step] = []
+        for section in record.sections:
+            title = section.title or LEAD
+            context = _Context()
+            steps.append(LIST_BREAK)
+            for paragraph in section.paragraphs:
+                if paragraph and paragraph[0].item:
+                    steps.append(ListItem(section=title, item=paragraph[0]))
+                    continue
+                context = _Context(running=context.running)
+                steps.append(LIST_BREAK)
+                for sentence in paragraph:
+                    steps.append(self._sentence(sentence, title, context))
+                last = paragraph[-1]
+                if self.prose.enumeration.search(last.plain):
+                    steps.append(self._list_intro(last, context))
+        return ProseReading(subject=self.subject, steps=tuple(steps))
+
+    def _clean(self, plain: str) -> str:
+        """Drop what hides a name from the patterns: name parentheses of other scripts and
+        ranks before a person's name ("founded by Col. Said al-Muragha")."""
+        return self._ranks.sub("", _NAME_PARENS.sub("", plain))
+
+    def _template(self, plain: str) -> Template:
+        return find_mentions(plain, tables=self.tables, prose=self.prose, subject=self.subject_known,
+                             subject_names=self.subject_names)
+
+    def _list_intro(self, sentence: Sentence, context: _Context) -> ListIntro:
+        parties = [m for m in self._template(self._clean(sentence.plain)).mentions if _org(m)]
+        value = context.running
+        period = Period(text=value.text, start=value, end=None) if value is not None else None
+        return ListIntro(sentence=sentence, party=parties[0] if parties else None, period=period)
+
+    def _sentence(self, sentence: Sentence, section: str, context: _Context) -> SentenceReading:
+        plain = self._clean(sentence.plain)
+        template = self._template(plain)
+        running, topic = context.running, context.topic
+        periods = self._periods(plain, template, context)
+        hits: list[Hit] = []
+        text = template.text
+        index = _rule_index(self.rules)
+        # Which of the rules' required texts the sentence has: most rules need one it lacks.
+        contains = text.__contains__
+        present = set(filter(contains, index.texts))
+        # In the table's order: which of two facts a sentence states twice is kept depends on it.
+        candidates = sorted(index.always.union(*(index.by_text.get(t, ()) for t in present)))
+        any_case = contains_any_case(text) if topic else None
+        for position in candidates:
+            rule, needs, carry_needs = index.rules[position]
+            # _Needs.met, written out: this runs for every rule and sentence.
+            runs = needs.texts <= present and (
+                not needs.choices or all(any(map(contains, choice)) for choice in needs.choices)
+            )
+            carry = rule.carry_regex is not None and topic and carry_needs.met_any_case(any_case)
+            if not runs and not carry:
+                continue
+            hits.extend(Hit.of(match, rule=position, carried=carried)
+                        for match, carried in _matches(rule, template, runs, carry))
+        context.topic = any(self._is_subject(m) for m in template.mentions) or (
+            topic and not any(_org(m) for m in template.mentions)
+        )
+        return SentenceReading(section=section, sentence=sentence, template=template,
+                               periods=tuple(periods), running=running, topic=topic, hits=tuple(hits))
+
+    def _is_subject(self, mention: Mention) -> bool:
+        return mention.subject or (mention.entity is not None and mention.entity.label == self.label)
+
+    def _periods(
+        self, plain: str, template: Template, context: _Context
+    ) -> list[tuple[int, int, Period]]:
+        """Date expressions in template coordinates, relative ones resolved against the
+        paragraph's running date, which the sentence then moves on."""
+        found = [(s, e, p) for s, e, p in find_periods(plain)]
+        covered = [(s, e) for s, e, _ in found]
+        year = context.running.earliest.year if context.running and context.running.earliest else None
+        if year is not None:
+            for pattern, offset in _YEAR_PHRASES:
+                for m in pattern.finditer(plain):
+                    value = parse_date(str(year + offset))
+                    if value is not None:
+                        found.append((m.start(), m.end(), Period(text=m.group(0), start=value, end=value,
+                                                                 instant=True)))
+            for m in _MONTH_ONLY.finditer(plain):
+                if any(s <= m.start("m") < e for s, e in covered):
+                    continue
+                value = parse_date(m.group("m"), default_year=year)
+                if value is not None:
+                    found.append((m.start(), m.end(), Period(text=m.group(0), start=value, end=value,
+                                                             instant=True)))
+        found.sort(key=lambda x: x[0])
+        for _, _, period in found:
+            latest = period.end or period.start
+            if latest is not None and latest.earliest is not None:
+                context.running = latest
+        return [(_to_template(s, template), _to_template(e, template), p) for s, e, p in found]
+
+
+def _matches(
+    rule: ProseRule, template: Template, runs: bool, carry: bool
+) -> Iterable[tuple[re.Match[str], bool]]:
+    """``runs`` / ``carry``: whether the template has the text the rule's pattern / its
+    carry-over pattern needs (and, for ``carry``, the paragraph is about the subject)."""
+    text = template.text
+    found = False
+    if runs:
+        for match in rule.regex.finditer(text):
+            found = True
+            yield match, False
+    if found or rule.carry_regex is None or not carry:
+        return
+    for match in rule.carry_regex.finditer(text):
+        before = template.text[: match.start()]
+        if not any(_org(template.mentions[int(i)]) for i in _PLACEHOLDER.findall(before)):
+            yield match, True
+
+
+def _org(mention: Mention) -> bool:
+    if mention.subject:
+        return True
+    if mention.modifier:
+        return False
+    cls = mention.entity.cls if mention.entity else (mention.typed[1] if mention.typed else "")
+    return cls in ORGANISATION_CLASSES
+
+
 class ProseMapper:
+    """Facts from an article's prose: its reading (``read_prose``), then the parties of every
+    match resolved, in the order of the text, by the build's resolver (whose entities carry
+    over from article to article)."""
+
     def __init__(
         self,
         *,
@@ -289,53 +511,33 @@ class ProseMapper:
         self.subject = subject
         self.rules = rules
         self.prose = prose
-        self.subject_known = resolver.tables.lookup(subject.label)
-        names = [subject.label, *(subject.aliases or ())]
-        self.subject_names = [re.escape(n) for n in names if len(n) > 3]
         self.dropped: list[Dropped] = []
         self._running: DateValue | None = None  # the running date before this sentence
-        self._ranks = _rank_pattern(resolver.tables.ranks)
 
-    def facts(self, record: ArticleRecord) -> list[Fact]:
+    def reading_subject(self) -> tuple[str, tuple[str, ...]]:
+        return self.subject.label, tuple(self.subject.aliases)
+
+    def facts(self, record: ArticleRecord, *, reading: ProseReading | None = None) -> list[Fact]:
+        """``reading``: the record's prose read beforehand (in another process); used only when
+        read for this subject's label and aliases, else the record is read again here."""
+        if reading is None or reading.subject != self.reading_subject():
+            reading = read_prose(record, tables=self.resolver.tables, rules=self.rules, prose=self.prose,
+                                 subject=self.reading_subject())
         out: list[Fact] = []
-        for section in record.sections:
-            title = section.title or LEAD
-            context = _Context()
-            enumeration: tuple[Entity, Period | None, Sentence] | None = None
-            for paragraph in section.paragraphs:
-                if paragraph and paragraph[0].item:
-                    if enumeration is not None:
-                        out.extend(self._member_item(paragraph[0], enumeration, title))
-                    continue
-                context = _Context(running=context.running)
+        enumeration: tuple[Entity, Period | None, Sentence] | None = None
+        for step in reading.steps:
+            if step is LIST_BREAK:
                 enumeration = None
-                for sentence in paragraph:
-                    out.extend(self._sentence(sentence, title, context))
-                last = paragraph[-1]
-                if self.prose.enumeration.search(last.plain):
-                    enumeration = self._enumeration(last, context)
+            elif type(step) is SentenceReading:
+                out.extend(self._sentence(step))
+            elif type(step) is ListItem:
+                if enumeration is not None:
+                    out.extend(self._member_item(step.item, enumeration, step.section))
+            elif type(step) is ListIntro:
+                owner = (self.subject if step.party is None
+                         else self._entity(step.party, ORGANISATION_CLASSES))
+                enumeration = (owner, step.period, step.sentence) if owner is not None else None
         return out
-
-    def _clean(self, plain: str) -> str:
-        """Drop what hides a name from the patterns: name parentheses of other scripts and
-        ranks before a person's name ("founded by Col. Said al-Muragha")."""
-        return self._ranks.sub("", _NAME_PARENS.sub("", plain))
-
-    def _enumeration(
-        self, sentence: Sentence, context: _Context
-    ) -> tuple[Entity, Period | None, Sentence] | None:
-        """"The alliance initially comprised the following 16 groups:" names who the list
-        items below it are members of, and when."""
-        template = find_mentions(self._clean(sentence.plain), tables=self.resolver.tables,
-                                 prose=self.prose, subject=self.subject_known,
-                                 subject_names=self.subject_names)
-        parties = [m for m in template.mentions if self._org(m)]
-        owner = self._entity(parties[0], ORGANISATION_CLASSES) if parties else self.subject
-        if owner is None:
-            return None
-        value = context.running
-        period = Period(text=value.text, start=value, end=None) if value is not None else None
-        return owner, period, sentence
 
     def _member_item(
         self, item: Sentence, enumeration: tuple[Entity, Period | None, Sentence], section: str
@@ -356,95 +558,31 @@ class ProseMapper:
 
     # -- one sentence --------------------------------------------------------------------
 
-    def _sentence(self, sentence: Sentence, section: str, context: _Context) -> list[Fact]:
-        plain = self._clean(sentence.plain)
-        template = find_mentions(
-            plain,
-            tables=self.resolver.tables,
-            prose=self.prose,
-            subject=self.subject_known,
-            subject_names=self.subject_names,
-        )
-        self._running = context.running
-        periods = self._periods(plain, template, context)
+    def _sentence(self, read: SentenceReading) -> list[Fact]:
+        self._running = read.running
         facts: list[Fact] = []
-        text = template.text
-        index = _rule_index(self.rules)
-        # Which of the rules' required texts the sentence has: most rules need one it lacks.
-        contains = text.__contains__
-        present = set(filter(contains, index.texts))
-        # In the table's order: which of two facts a sentence states twice is kept depends on it.
-        candidates = sorted(index.always.union(*(index.by_text.get(t, ()) for t in present)))
-        any_case = contains_any_case(text) if context.topic else None
-        for position in candidates:
-            rule, needs, carry_needs = index.rules[position]
-            # _Needs.met, written out: this runs for every rule and sentence.
-            runs = needs.texts <= present and (
-                not needs.choices or all(any(map(contains, choice)) for choice in needs.choices)
-            )
-            carry = rule.carry_regex is not None and context.topic and carry_needs.met_any_case(any_case)
-            if not runs and not carry:
-                continue
-            for match, carried in self._matches(rule, template, context, runs, carry):
-                facts.extend(
-                    self._facts(rule, match, carried, context.topic, template, periods, sentence, section)
-                )
-        context.topic = any(self._is_subject(m) for m in template.mentions) or (
-            context.topic and not any(self._org(m) for m in template.mentions)
-        )
+        for hit in read.hits:
+            facts.extend(self._facts(self.rules[hit.rule], hit, read))
         return _prefer_complete(facts)
 
-    def _matches(
-        self,
-        rule: ProseRule,
-        template: Template,
-        context: _Context,
-        runs: bool,
-        carry: bool,
-    ) -> Iterable[tuple[re.Match[str], bool]]:
-        """``runs`` / ``carry``: whether the template has the text the rule's pattern / its
-        carry-over pattern needs (and, for ``carry``, the paragraph is about the subject)."""
-        text = template.text
-        found = False
-        if runs:
-            for match in rule.regex.finditer(text):
-                found = True
-                yield match, False
-        if found or rule.carry_regex is None or not carry:
-            return
-        for match in rule.carry_regex.finditer(text):
-            before = template.text[: match.start()]
-            if not any(self._org(template.mentions[int(i)]) for i in _PLACEHOLDER.findall(before)):
-                yield match, True
-
-    def _facts(
-        self,
-        rule: ProseRule,
-        match: re.Match[str],
-        carried: bool,
-        topic: bool,
-        template: Template,
-        periods: list[tuple[int, int, Period]],
-        sentence: Sentence,
-        section: str,
-    ) -> list[Fact]:
-        groups = match.groupdict()
-        verb_end = match.start("o") if groups.get("o") else match.end()
-        lead_in = self._clause_before(match, template.text) + template.text[match.start() : verb_end]
+    def _facts(self, rule: ProseRule, hit: Hit, read: SentenceReading) -> list[Fact]:
+        template, groups, text = read.template, hit.groups, read.template.text
+        verb_end = hit.o_start if groups.get("o") else hit.end
+        lead_in = _clause_before(hit.start, text) + text[hit.start : verb_end]
         if rule.status is None and _NEGATION.search(lead_in):
             return []
-        if carried:
+        if hit.carried:
             subjects = [(self.subject, False)]
         else:
             mentions = self._mentions(groups.get("s"), template)
             if rule.first_subject:
-                mentions = [m for m in template.mentions if self._org(m)][:1]
+                mentions = [m for m in template.mentions if _org(m)][:1]
             subjects = [
                 (e, m.members) for m in mentions
                 if (rule.members_ok or not m.members)
                 and (e := self._entity(m, rule.subjects)) is not None
             ]
-            if rule.first_subject and not mentions and topic:
+            if rule.first_subject and not mentions and read.topic:
                 subjects = [(self.subject, False)]
         objects: list[Entity | None] = [None]
         if groups.get("o"):
@@ -458,14 +596,14 @@ class ProseMapper:
             result = found[0] if found and found[0] else None
             if result is None:
                 return []
-        period = self._period(rule, match, periods, template.text)
+        period = self._period(rule, hit, read.periods, text)
         if period is None and rule.cls in INHERIT and self._running is not None:
             value = self._running
             period = Period(text=value.text, start=value, end=value, instant=True)
         if rule.date_required and period is None:
             return []
-        quantity = self._quantity(rule, groups, template.text)
-        window = self._clause_before(match, template.text) + match.group(0)
+        quantity = self._quantity(rule, groups, text)
+        window = _clause_before(hit.start, text) + text[hit.start : hit.end]
         statuses = [
             s for s in interpret([_PLACEHOLDER.sub(" ", window)], tables=self.resolver.tables).statuses
             if s not in rule.ignore_statuses
@@ -474,8 +612,9 @@ class ProseMapper:
             statuses = [rule.status, *[s for s in statuses if s != "Formal"]]
         former = self._name(groups.get("former"), template)
         new = self._name(groups.get("new"), template)
+        sentence = read.sentence
         attestation = Attestation(
-            source=self.source, evidence=sentence.text, line=sentence.line, section=section,
+            source=self.source, evidence=sentence.text, line=sentence.line, section=read.section,
             field=None, cites=sentence.cites,
         )
         facts = []
@@ -506,14 +645,6 @@ class ProseMapper:
 
     # -- parts -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _clause_before(match: re.Match[str], text: str) -> str:
-        """The words between the clause's start and the match ("reportedly" in "X reportedly
-        defected" is inside the match; "Reportedly, X ..." is here)."""
-        before = text[max(0, match.start() - 40) : match.start()]
-        cut = max(before.rfind(","), before.rfind(";"), before.rfind("»"))
-        return before[cut + 1 :]
-
     def _mentions(self, group: str | None, template: Template) -> list[Mention]:
         if not group:
             return []
@@ -533,20 +664,6 @@ class ProseMapper:
             return None
         return entity if entity is not None and entity.cls in accepts else None
 
-    def _is_subject(self, mention: Mention) -> bool:
-        return mention.subject or (
-            mention.entity is not None and mention.entity.label == self.subject.label
-        )
-
-    @staticmethod
-    def _org(mention: Mention) -> bool:
-        if mention.subject:
-            return True
-        if mention.modifier:
-            return False
-        cls = mention.entity.cls if mention.entity else (mention.typed[1] if mention.typed else "")
-        return cls in ORGANISATION_CLASSES
-
     def _name(self, group: str | None, template: Template) -> str | None:
         if not group:
             return None
@@ -562,7 +679,7 @@ class ProseMapper:
         return None
 
     def _period(
-        self, rule: ProseRule, match: re.Match[str], periods: list[tuple[int, int, Period]], text: str
+        self, rule: ProseRule, hit: Hit, periods: Sequence[tuple[int, int, Period]], text: str
     ) -> Period | None:
         """The date expression nearest the match in the same clause (inside it is nearest).
         An event may take a date from earlier in the sentence ("In February 2014, X captured");
@@ -570,14 +687,14 @@ class ProseMapper:
         event = rule.cls in EVENTS or rule.date != "date"
         candidates = []
         for start, end, period in periods:
-            if start >= match.start() and end <= match.end():
+            if start >= hit.start and end <= hit.end:
                 candidates.append(((0, 0), period))
-            elif start >= match.end():
-                between = text[match.end() : start]
+            elif start >= hit.end:
+                between = text[hit.end : start]
                 if event or (not _CLAUSE_BREAK.search(between) and len(between) <= 40):
-                    candidates.append(((start - match.end(), 0), period))
-            elif event and end <= match.start():
-                candidates.append(((match.start() - end, 1), period))
+                    candidates.append(((start - hit.end, 0), period))
+            elif event and end <= hit.start:
+                candidates.append(((hit.start - end, 1), period))
         if not candidates:
             return None
         period = min(candidates, key=lambda c: c[0])[1]
@@ -596,34 +713,13 @@ class ProseMapper:
             return period  # "until 2014", "from April 2018": keep the open side as the text says
         return replace(period, instant=True)
 
-    def _periods(
-        self, plain: str, template: Template, context: _Context
-    ) -> list[tuple[int, int, Period]]:
-        """Date expressions in template coordinates, relative ones resolved against the
-        paragraph's running date, which the sentence then moves on."""
-        found = [(s, e, p) for s, e, p in find_periods(plain)]
-        covered = [(s, e) for s, e, _ in found]
-        year = context.running.earliest.year if context.running and context.running.earliest else None
-        if year is not None:
-            for pattern, offset in _YEAR_PHRASES:
-                for m in pattern.finditer(plain):
-                    value = parse_date(str(year + offset))
-                    if value is not None:
-                        found.append((m.start(), m.end(), Period(text=m.group(0), start=value, end=value,
-                                                                 instant=True)))
-            for m in _MONTH_ONLY.finditer(plain):
-                if any(s <= m.start("m") < e for s, e in covered):
-                    continue
-                value = parse_date(m.group("m"), default_year=year)
-                if value is not None:
-                    found.append((m.start(), m.end(), Period(text=m.group(0), start=value, end=value,
-                                                             instant=True)))
-        found.sort(key=lambda x: x[0])
-        for _, _, period in found:
-            latest = period.end or period.start
-            if latest is not None and latest.earliest is not None:
-                context.running = latest
-        return [(_to_template(s, template), _to_template(e, template), p) for s, e, p in found]
+
+def _clause_before(start: int, text: str) -> str:
+    """The words between the clause's start and a match at ``start`` ("reportedly" in "X
+    reportedly defected" is inside the match; "Reportedly, X ..." is here)."""
+    before = text[max(0, start - 40) : start]
+    cut = max(before.rfind(","), before.rfind(";"), before.rfind("»"))
+    return before[cut + 1 :]
 
 
 def _to_template(position: int, template: Template) -> int:
