@@ -11,8 +11,10 @@ import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,14 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from conflict_ld.mapping.graph import Article, MappingResult, map_articles
+from conflict_ld.mapping.mentions import ProseTables
 from conflict_ld.mapping.parse import parse_article
+from conflict_ld.mapping.prose_facts import ProseRule, read_prose, reading_subject
 from conflict_ld.mapping.record import ArticleError
+from conflict_ld.mapping.resolve import Resolver
 from conflict_ld.mapping.tables import Tables
 
+from .readers import read_in_processes, reader_count
 from .reasoning import materialise
 from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
@@ -48,6 +54,14 @@ class BuildError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return f"{where}: {self.args[0]}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a reader process (conflict_ld.readers) and raised again in the build's.
+        return _build_error, (self.args[0], self.path, self.line)
+
+
+def _build_error(message: str, path: Path, line: int | None) -> BuildError:
+    return BuildError(message, path=path, line=line)
 
 
 def read_article(path: Path, *, tables: Tables, urls: dict[str, str]) -> Article:
@@ -88,18 +102,49 @@ def read_index(folder: Path) -> dict[str, str]:
         }
 
 
-def read_articles(seeds: Path, *, tables: Tables, progress: Progress) -> list[Article]:
+def article_paths(seeds: Path) -> list[Path]:
     if not seeds.is_dir():
         raise BuildError("not a folder of articles", path=seeds)
     paths = sorted(seeds.glob("*.txt"))
     if not paths:
         raise BuildError("no article files (*.txt) in this folder", path=seeds)
+    return paths
+
+
+def read_articles(seeds: Path, *, tables: Tables, progress: Progress) -> list[Article]:
+    paths = article_paths(seeds)
     urls = read_index(seeds)
     articles = []
     for number, path in enumerate(paths, start=1):
         progress(f"[{number}/{len(paths)}] parsing {path.name}")
         articles.append(read_article(path, tables=tables, urls=urls))
     return articles
+
+
+# From this many articles on, reader processes parse the articles and read their prose while
+# this process maps them (conflict_ld.readers); below it, starting them costs more than they
+# save (the tests build the three seeds many times).
+READERS_FROM = 64
+
+
+def _read_with_prose(path: Path, *, tables: Tables, urls: dict[str, str],
+                     prose: tuple[Sequence[ProseRule], ProseTables]) -> Article:
+    """An article and its prose's reading, as a reader process makes them. The subject is the
+    one a resolver that has seen no other article gives; the mapping reads the prose again
+    when its own resolver's differs (a title seen earlier under another spelling)."""
+    article = read_article(path, tables=tables, urls=urls)
+    subject = Resolver(tables).subject(article.record.title, source=article.source_id)
+    reading = read_prose(article.record, tables=tables, rules=prose[0], prose=prose[1],
+                         subject=reading_subject(subject))
+    return replace(article, prose=reading)
+
+
+def _taken(paths: Sequence[Path], articles: Iterable[Article], *, progress: Progress) -> Iterator[Article]:
+    """The articles as they come, with the progress messages of reading them in this process."""
+    for number, (path, article) in enumerate(zip(paths, articles, strict=True), start=1):
+        progress(f"[{number}/{len(paths)}] parsing {path.name}")
+        yield article
+    progress(f"mapping {len(paths)} articles")
 
 
 @contextmanager
@@ -121,18 +166,35 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, Graph]:
+def map_folder(seeds: Path, *, base_uri: str, progress: Progress,
+               readers_from: int = READERS_FROM) -> tuple[MappingResult, Graph]:
+    """``readers_from``: from this many articles on, reader processes parse them and read their
+    prose (see conflict_ld.readers) while this process maps them."""
     with cycle_collection_paused():
-        return _map_folder(seeds, base_uri=base_uri, progress=progress)
+        return _map_folder(seeds, base_uri=base_uri, progress=progress, readers_from=readers_from)
 
 
-def _map_folder(seeds: Path, *, base_uri: str, progress: Progress) -> tuple[MappingResult, Graph]:
+def _map_folder(seeds: Path, *, base_uri: str, progress: Progress,
+                readers_from: int) -> tuple[MappingResult, Graph]:
     tables = load_tables()
-    articles = read_articles(seeds, tables=tables, progress=progress)
+    prose = load_prose()
+    paths = article_paths(seeds)
+    readers = reader_count(len(paths), readers_from=readers_from)
     ontology = ontology_graph()
-    progress(f"mapping {len(articles)} articles")
-    result = map_articles(articles, tables=tables, vocab=vocabulary(base_uri=base_uri, ontology=ontology),
-                          prose=load_prose())
+    vocab = vocabulary(base_uri=base_uri, ontology=ontology)
+    if readers:
+        urls = read_index(seeds)
+        with read_in_processes(paths, read=partial(_read_with_prose, tables=tables, urls=urls, prose=prose),
+                               processes=readers) as outcomes:
+            # Mapped in source-id (file stem) order: when that is the files' order (nearly always),
+            # each article is mapped as it comes.
+            in_order = [p.stem for p in paths] == sorted(p.stem for p in paths)
+            result = map_articles(_taken(paths, outcomes, progress=progress), tables=tables, vocab=vocab,
+                                  prose=prose, in_order=in_order)
+    else:
+        articles = read_articles(seeds, tables=tables, progress=progress)
+        progress(f"mapping {len(articles)} articles")
+        result = map_articles(articles, tables=tables, vocab=vocab, prose=prose)
     graph = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
     result.quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
     return result, ontology

@@ -21,7 +21,7 @@ from .dates import DateValue, Period
 from .facts import Fact
 from .infobox_facts import InfoboxMapper
 from .mentions import ProseTables
-from .prose_facts import ProseMapper, ProseRule
+from .prose_facts import ProseMapper, ProseReading, ProseRule
 from .record import ArticleRecord
 from .resolve import Dropped, Entity, Resolver
 from .tables import Tables
@@ -39,6 +39,8 @@ class Article:
     sha256: str
     record: ArticleRecord
     url: str | None = None  # where the text was captured from, when known
+    # Its prose read beforehand (``read_prose``, e.g. by another process); None: read when mapped.
+    prose: ProseReading | None = None
 
 
 @dataclass(frozen=True)
@@ -90,21 +92,35 @@ ENTITIES_GRAPH = "entities"
 
 
 def map_articles(
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     *,
     tables: Tables,
     vocab: Vocabulary,
     prose: tuple[Sequence[ProseRule], ProseTables] | None = None,
+    in_order: bool = False,
 ) -> MappingResult:
     """The whole mapping: records in, one dataset out. Pure: no files, no network.
     ``prose`` (rules and tables) turns sentences into facts too; without it only infoboxes
-    are mapped."""
+    are mapped. The articles are mapped in source-id order (entity resolution carries over
+    from one to the next): ``in_order`` says they come in it already, and each is taken as it
+    comes (another process may still be reading the next); otherwise they are sorted first."""
+    if not in_order:
+        articles = sorted(articles, key=lambda a: a.source_id)
+    mapped: list[Article] = []
+    by_id: dict[str, Article] = {}
+    emitter = _Emitter(vocab=vocab, articles=by_id)
     resolver = Resolver(tables)
     facts: list[Fact] = []
     dropped: list[Dropped] = []
     unmapped: dict[str, list[str]] = {}
     subjects: dict[str, str] = {}
-    for article in sorted(articles, key=lambda a: a.source_id):
+    for article in articles:
+        if mapped and article.source_id <= mapped[-1].source_id:
+            raise ValueError(f"articles out of source-id order: {article.source_id} after "
+                             f"{mapped[-1].source_id}")
+        mapped.append(article)
+        by_id[article.source_id] = article
+        first = len(facts)
         subject = resolver.subject(article.record.title, source=article.source_id)
         for native in article.record.native_names:
             subject.native.setdefault(article.source_id, set()).add(native)
@@ -115,14 +131,16 @@ def map_articles(
         if prose is not None:
             sentences = ProseMapper(resolver=resolver, source=article.source_id, subject=subject,
                                     rules=prose[0], prose=prose[1])
-            facts.extend(sentences.facts(article.record))
+            facts.extend(sentences.facts(article.record, reading=article.prose))
         if mapper.unmapped_labels:
             unmapped[article.source_id] = mapper.unmapped_labels
-    emitter = _Emitter(vocab=vocab, articles={a.source_id: a for a in articles})
+        # An article's quads as soon as it is mapped, while a reader process may still be
+        # reading the next: a fact's quads depend on the fact alone (the same fact from two
+        # articles gives the same relation node, its digest being of the content). The
+        # entities' quads wait for the last article (its surface forms).
+        emitter.source(article, subject=subject.key)
+        emitter.facts(facts[first:])
     emitter.entities(resolver.entities.values())
-    for article in sorted(articles, key=lambda a: a.source_id):
-        emitter.source(article, subject=subjects[article.source_id])
-    emitter.facts(facts)
     return MappingResult(
         quads=emitter.quads,
         entities=resolver.entities,
@@ -130,7 +148,7 @@ def map_articles(
         dropped=dropped,
         unmapped_labels=unmapped,
         subjects=subjects,
-        sources={a.source_id: vocab.source(a.source_id).value for a in articles},
+        sources={a.source_id: vocab.source(a.source_id).value for a in mapped},
     )
 
 

@@ -340,6 +340,11 @@ class ProseReading:
     steps: tuple[Step, ...]
 
 
+def reading_subject(subject: Entity) -> tuple[str, tuple[str, ...]]:
+    """What of an article's subject its prose's reading depends on: its label and aliases."""
+    return subject.label, tuple(subject.aliases)
+
+
 def read_prose(
     record: ArticleRecord,
     *,
@@ -514,15 +519,12 @@ class ProseMapper:
         self.dropped: list[Dropped] = []
         self._running: DateValue | None = None  # the running date before this sentence
 
-    def reading_subject(self) -> tuple[str, tuple[str, ...]]:
-        return self.subject.label, tuple(self.subject.aliases)
-
     def facts(self, record: ArticleRecord, *, reading: ProseReading | None = None) -> list[Fact]:
         """``reading``: the record's prose read beforehand (in another process); used only when
         read for this subject's label and aliases, else the record is read again here."""
-        if reading is None or reading.subject != self.reading_subject():
+        if reading is None or reading.subject != reading_subject(self.subject):
             reading = read_prose(record, tables=self.resolver.tables, rules=self.rules, prose=self.prose,
-                                 subject=self.reading_subject())
+                                 subject=reading_subject(self.subject))
         out: list[Fact] = []
         enumeration: tuple[Entity, Period | None, Sentence] | None = None
         for step in reading.steps:

@@ -1,0 +1,179 @@
+"""Reader processes (conflict_ld.readers): a build that has its articles parsed and their prose
+read in other processes maps exactly what one process maps, says the same progress, and fails
+the same way; the reader pool hands results back in order, raises a reader's errors at their
+turn, and stops its processes however it is left."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conflict_ld.mapping.parse import parse_article
+from conflict_ld.mapping.prose_facts import ProseMapper, ProseReading, read_prose, reading_subject
+from conflict_ld.mapping.resolve import Resolver
+
+from conflict_ld import readers
+from conflict_ld.build import BuildError, map_folder
+from conflict_ld.resources import load_prose
+
+ROOT = Path(__file__).resolve().parent.parent
+SERIAL = 10**9  # readers_from: never use readers
+BASE = "http://localhost:8080/"
+
+
+def _mapped(folder: Path, *, readers_from: int) -> tuple[object, ...]:
+    messages: list[str] = []
+    result, _ = map_folder(folder, base_uri=BASE, progress=messages.append, readers_from=readers_from)
+    quads = sorted({str(q) for q in result.quads})
+    subject = result.entities[result.subjects["00_subject"]].label
+    return (quads, len(result.quads), result.facts, result.dropped, result.unmapped_labels,
+            result.subjects, result.sources, messages, subject)
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus and the seeds (all three renderings), with a subject first met under another
+    spelling: the reader, which has seen no other article, reads that article's prose for a
+    label the mapping's resolver does not give, and the mapping must read it again."""
+    folder = tmp_path_factory.mktemp("articles")
+    for path in [*sorted((ROOT / "tests/corpus").glob("*.txt")), *sorted((ROOT / "seeds").glob("*.txt"))]:
+        shutil.copy(path, folder / path.name)
+    (folder / "00_mention.txt").write_text(
+        "Liwa Zzyzx Test\n\nLiwa Zzyzx Test is a group. In 2015 it allied with the ZZYZX QWERTY Brigade.\n",
+        encoding="utf-8")
+    (folder / "00_subject.txt").write_text(
+        "Zzyzx Qwerty Brigade\n\nZzyzx Qwerty Brigade is a group. The group was founded in 2013. "
+        "In 2016 the group merged into the Zzyzx Test Front.\n", encoding="utf-8")
+    return folder
+
+
+def test_readers_map_what_one_process_maps(articles: Path) -> None:
+    with_readers = _mapped(articles, readers_from=1)
+    alone = _mapped(articles, readers_from=SERIAL)
+    assert with_readers == alone
+    assert len(with_readers[0]) > 10_000  # the corpus was mapped, not an empty folder
+    assert with_readers[-1] == "ZZYZX QWERTY Brigade"  # the case of a reading made for another label
+
+
+def test_the_reading_for_another_subject_is_not_used(articles: Path, tables) -> None:
+    record = parse_article((articles / "00_subject.txt").read_text(encoding="utf-8"), tables=tables)
+    rules, prose = load_prose()
+
+    def facts(reading: ProseReading | None) -> list[object]:
+        resolver = Resolver(tables)
+        subject = resolver.subject(record.title, source="s")
+        mapper = ProseMapper(resolver=resolver, source="s", subject=subject, rules=rules, prose=prose)
+        return mapper.facts(record, reading=reading)
+
+    own = facts(None)
+    assert own, "the article's prose gives facts"
+    subject = reading_subject(Resolver(tables).subject(record.title, source="s"))
+    assert facts(read_prose(record, tables=tables, rules=rules, prose=prose, subject=subject)) == own
+    # A reading for this subject is used as it is (an empty one gives nothing) ...
+    assert facts(ProseReading(subject=subject, steps=())) == []
+    # ... one for another subject is not: the prose is read again.
+    assert facts(ProseReading(subject=("Another Group", ()), steps=())) == own
+
+
+@pytest.mark.parametrize("bad", ["00_mention.txt", "zz_last.txt"])
+def test_a_bad_article_fails_as_it_does_in_one_process(articles: Path, tmp_path: Path, bad: str) -> None:
+    folder = tmp_path / "bad"
+    shutil.copytree(articles, folder)
+    (folder / bad).write_bytes(b"Title\n\nok line\n\xff\xfe broken\n")
+    errors = []
+    for readers_from in (1, SERIAL):
+        with pytest.raises(BuildError) as caught:
+            map_folder(folder, base_uri=BASE, progress=lambda _m: None, readers_from=readers_from)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]
+    assert errors[0].startswith(f"{folder / bad}:4: not UTF-8")
+
+
+def _paths(tmp_path: Path, count: int) -> list[Path]:
+    paths = []
+    for number in range(count):
+        path = tmp_path / f"{number:03d}.txt"
+        path.write_text(str(number), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() + f"-{os.getpid()}"
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_results_come_back_in_order(tmp_path: Path, processes: int) -> None:
+    paths = _paths(tmp_path, 20)
+    with readers.read_in_processes(paths, read=_digest, processes=processes) as results:
+        got = list(results)
+    assert [g.split("-")[0] for g in got] == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    workers = {g.split("-")[1] for g in got}
+    assert len(workers) == processes and str(os.getpid()) not in workers
+
+
+def _fails_on_seven(path: Path) -> str:
+    if path.stem == "007":
+        raise ValueError(f"cannot read {path.name}")
+    return path.stem
+
+
+def test_an_error_is_raised_at_its_turn_and_the_readers_stop(tmp_path: Path) -> None:
+    paths = _paths(tmp_path, 20)
+    got = []
+    with (pytest.raises(ValueError, match=r"cannot read 007\.txt"),
+          readers.read_in_processes(paths, read=_fails_on_seven, processes=2) as results):
+        processes = [process for process, _ in results.readers]
+        got.extend(results)
+    assert got == [f"{n:03d}" for n in range(7)]
+    assert not any(process.is_alive() for process in processes)
+
+
+class _Unpicklable(Exception):
+    def __init__(self, message: str, *, handle: object) -> None:
+        super().__init__(message)
+        self.handle = handle
+
+
+def _raises_unpicklable(path: Path) -> str:
+    raise _Unpicklable(f"odd failure on {path.name}", handle=lambda: None)
+
+
+def test_an_exception_that_cannot_cross_is_told_by_its_traceback(tmp_path: Path) -> None:
+    with (pytest.raises(RuntimeError, match=r"(?s)failed on .*000\.txt.*_Unpicklable: odd failure on 000"),
+          readers.read_in_processes(_paths(tmp_path, 3), read=_raises_unpicklable, processes=1) as results):
+        list(results)
+
+
+def _dies_on_three(path: Path) -> str:
+    if path.stem == "003":
+        os._exit(7)
+    return path.stem
+
+
+def test_a_reader_that_dies_is_named(tmp_path: Path) -> None:
+    got = []
+    with (pytest.raises(RuntimeError, match=r"reader 1 stopped \(exit code 7\) before reading .*003\.txt"),
+          readers.read_in_processes(_paths(tmp_path, 6), read=_dies_on_three, processes=1) as results):
+        got.extend(results)
+    assert got == ["000", "001", "002"]
+
+
+def test_leaving_early_stops_the_readers(tmp_path: Path) -> None:
+    with readers.read_in_processes(_paths(tmp_path, 500), read=_digest, processes=2) as results:
+        processes = [process for process, _ in results.readers]
+        next(iter(results))
+    assert not any(process.is_alive() for process in processes)
+
+
+def test_reader_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert readers.reader_count(63, readers_from=64) == 0
+    assert readers.reader_count(64, readers_from=64) == 1  # two cores: this process and one reader
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(8)))
+    assert readers.reader_count(1000, readers_from=64) == readers.MAX_READERS
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert readers.reader_count(1000, readers_from=64) == 0
