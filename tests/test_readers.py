@@ -127,7 +127,8 @@ def test_results_come_back_in_order_each_read_once(tmp_path: Path, processes: in
     assert [g.split("-")[0] for g in got] == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
     by = Counter(g.split("-")[1] for g in got)
     assert len(set(by) - {str(os.getpid())}) == processes  # every reader read some
-    assert by[str(os.getpid())] <= 1  # this process at most the first, before any reader started
+    # This process reads only while no reader has yet sent the path it needs: at the start.
+    assert by[str(os.getpid())] < len(paths) // 4
 
 
 def test_the_mapping_reads_what_the_readers_are_too_slow_to_take(tmp_path: Path) -> None:
