@@ -141,6 +141,10 @@ def digest(*parts: object) -> str:
         text = f"[{', '.join(_json_string(p) if type(p) is str else repr(p) for p in parts)}]"
     else:
         text = _CANONICAL.encode(parts)
+    return _sha16(text)
+
+
+def _sha16(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -156,6 +160,36 @@ def _jsonable(value: object) -> object:
 # building an encoder per call.
 _CANONICAL = json.JSONEncoder(default=_jsonable, ensure_ascii=False, sort_keys=True)
 _json_string = json.encoder.encode_basestring  # how that encoder writes a string
+
+
+class _KeyText:
+    """What ``_CANONICAL.encode(key)`` writes for a ``Fact.content_key()``, quicker. JSON nests,
+    so each part of the key is written alone and joined as the encoder joins a list: the same
+    bytes. Periods and quantities recur from fact to fact and cost the encoder a Python call
+    per date and a ``dataclasses.asdict`` per quantity, so their text is kept per value (their
+    fields are bools, ints, strs and dates: equal values write the same text). The key's other
+    parts are strs and tuples of strs, which ``encode_basestring`` writes as the encoder does;
+    anything else there raises, it is never written differently."""
+
+    def __init__(self) -> None:
+        self._parts: dict[object, str] = {}
+
+    def __call__(self, key: tuple[object, ...]) -> str:
+        relation, subject, obj, period, quantity, statuses, disputed, role, former, new = key
+        parts, s = self._parts, _json_string
+        if period is None:
+            period_text = "null"
+        elif (period_text := parts.get(period)) is None:
+            period_text = parts[period] = _CANONICAL.encode(period)
+        if quantity is None:
+            quantity_text = "null"
+        elif (quantity_text := parts.get(quantity)) is None:
+            quantity_text = parts[quantity] = _CANONICAL.encode(quantity)
+        return (
+            f"[{s(relation)}, {s(subject)}, {s(obj)}, {period_text}, {quantity_text}, "
+            f"[{', '.join(map(s, statuses))}], [{', '.join(map(s, disputed))}], "  # type: ignore[call-overload]
+            f"{s(role)}, {s(former)}, {s(new)}]"
+        )
 
 
 def _string(text: str) -> ox.Literal:
@@ -184,6 +218,7 @@ class _Emitter:
         self._strings: dict[str, ox.Literal] = {}
         self._cld_terms: dict[str, ox.NamedNode] = {}
         self._references: dict[tuple[str, int], ox.NamedNode] = {}
+        self._key_text = _KeyText()
 
     def add(self, graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode,
             o: ox.NamedNode | ox.Literal) -> None:
@@ -304,7 +339,10 @@ class _Emitter:
         t, cld, quad, put = self.t, self._cld, ox.Quad, self.quads.append
         string, integer, entity = self._string, self._integer, self._entity
         first = group[0]
-        node = self.v.relation(first.relation, digest(*key))
+        node = self.v.relation(first.relation, _sha16(self._key_text(key)))
+        # An attestation's digest, digest(node, source, line, field), written as its fast path
+        # writes it (the same text), with what is the same for the whole group written once.
+        node_text = _json_string(node.value)
         rdf_type, cld_subject, cld_object = t("rdf", "type"), cld("subject"), cld("object")
         relation_class, shortcut = cld(first.relation), self.v.shortcuts.get(first.relation)
         derived_from, derivation = t("prov", "wasDerivedFrom"), t("prov", "qualifiedDerivation")
@@ -336,7 +374,12 @@ class _Emitter:
                     put(quad(node, cld(prop), string(text), g))
             put(quad(node, derived_from, src, g))
             att = fact.attestation
-            att_iri = self.v.attestation(digest(node.value, source_id, att.line, att.field or ""))
+            if type(att.line) is int:
+                source_text, field_text = _json_string(source_id), _json_string(att.field or "")
+                att_text = f"[{node_text}, {source_text}, {att.line!r}, {field_text}]"
+                att_iri = self.v.attestation(_sha16(att_text))
+            else:
+                att_iri = self.v.attestation(digest(node.value, source_id, att.line, att.field or ""))
             put(quad(node, derivation, att_iri, g))
             put(quad(att_iri, rdf_type, attestation_class, g))
             put(quad(att_iri, prov_entity, src, g))
