@@ -12,11 +12,24 @@ import pyoxigraph as ox
 import pytest
 from conflict_ld.mapping.dates import DateValue, Period
 from conflict_ld.mapping.facts import Attestation, Fact, Quantity
-from conflict_ld.mapping.graph import _CANONICAL, MappingResult, _jsonable, _KeyText, digest
+from conflict_ld.mapping.graph import (
+    _CANONICAL,
+    Article,
+    MappingResult,
+    Vocabulary,
+    _Emitter,
+    _jsonable,
+    _KeyText,
+    digest,
+)
+from conflict_ld.mapping.parse import parse_article
+from conflict_ld.mapping.tables import Tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflict_ld.build import map_folder
+from conflict_ld.resources import prefixes
+from conflict_ld.vocabulary import ontology_graph, vocabulary
 
 from .test_generate import gen
 
@@ -101,3 +114,114 @@ def test_relation_and_attestation_iris_are_the_digests(mapped: list[MappingResul
                           f"{BASE}graph/{att.source}"))
         assert written == expected
         assert len(expected) > 100
+
+
+# -- literal quads, written as N-Quads lines and parsed ------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TYPES = {"year": "gYear", "month": "gYearMonth", "day": "date"}
+
+
+def _literal_quads(fact: Fact, *, node: str, attestation: str, graph: str, cld: str) -> set[ox.Quad]:
+    """The literal quads of one fact as Quad() makes them: the general path, spelled out."""
+    n, a, g = ox.NamedNode(node), ox.NamedNode(attestation), ox.NamedNode(graph)
+    out: set[ox.Quad] = set()
+
+    def put(s: ox.NamedNode, local: str, o: ox.Literal) -> None:
+        out.add(ox.Quad(s, ox.NamedNode(cld + local), o, g))
+
+    def integer(number: int) -> ox.Literal:
+        return ox.Literal(str(number), datatype=ox.NamedNode(_XSD + "integer"))
+
+    def dated(prop: str, value: DateValue | None, low: str, high: str) -> None:
+        if value is None:
+            return
+        if prop and value.lexical and value.precision in _TYPES:
+            put(n, prop, ox.Literal(value.lexical, datatype=ox.NamedNode(_XSD + _TYPES[value.precision])))
+        for local, day in ((low, value.earliest), (high, value.latest)):
+            if day is not None:
+                put(n, local, ox.Literal(day.isoformat(), datatype=ox.NamedNode(_XSD + "date")))
+
+    period = fact.period
+    if period is not None and period.instant and period.start is not None:
+        dated("date", period.start, "earliestStart", "latestStart")
+        dated("", period.start, "earliestEnd", "latestEnd")
+    elif period is not None:
+        dated("startDate", period.start, "earliestStart", "latestStart")
+        dated("endDate", period.end, "earliestEnd", "latestEnd")
+        if period.ongoing:
+            put(n, "ongoing", ox.Literal("true", datatype=ox.NamedNode(_XSD + "boolean")))
+    if fact.quantity is not None:
+        for local, number in (("quantity", fact.quantity.value), ("minQuantity", fact.quantity.minimum),
+                              ("maxQuantity", fact.quantity.maximum)):
+            if number is not None:
+                put(n, local, integer(number))
+    for local, text in (("role", fact.role), ("qualifier", fact.qualifier),
+                        ("formerName", fact.former_name), ("newName", fact.new_name)):
+        if text:
+            put(n, local, ox.Literal(text))
+    att = fact.attestation
+    put(a, "evidence", ox.Literal(att.evidence))
+    put(a, "line", integer(att.line))
+    put(a, "section", ox.Literal(att.section))
+    if att.field:
+        put(a, "field", ox.Literal(att.field))
+    return out
+
+
+def _facts_literal_quads(result: MappingResult) -> set[ox.Quad]:
+    """The literal quads a mapping wrote on relations and attestations."""
+    return {q for q in result.quads if isinstance(q.object, ox.Literal)
+            and q.subject.value.startswith((f"{BASE}relation/", f"{BASE}attestation/"))}
+
+
+def _expected(result: MappingResult, cld: str) -> set[ox.Quad]:
+    expected: set[ox.Quad] = set()
+    for fact in result.facts:
+        node = f"{BASE}relation/{fact.relation}_{digest(*fact.content_key())}"
+        att = fact.attestation
+        attestation = f"{BASE}attestation/{digest(node, att.source, att.line, att.field or '')}"
+        graph = f"{BASE}graph/{att.source}"
+        expected |= _literal_quads(fact, node=node, attestation=attestation, graph=graph, cld=cld)
+    return expected
+
+
+def test_literal_quads_are_those_quad_makes(mapped: list[MappingResult]) -> None:
+    for result in mapped:
+        written = _facts_literal_quads(result)
+        assert written == _expected(result, prefixes()["cld"])
+        assert len(written) > 500
+
+
+_any_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
+                    max_size=20)
+
+
+@pytest.fixture(scope="module")
+def emitter_inputs(tables: Tables) -> tuple[Vocabulary, dict[str, Article]]:
+    record = parse_article("Title\n\nText.\n", tables=tables)
+    article = Article(source_id="s", file_name="s.txt", sha256="0", record=record)
+    return vocabulary(base_uri=BASE, ontology=ontology_graph()), {"s": article}
+
+
+@settings(max_examples=200, deadline=None)
+@given(evidence=_any_text, section=_any_text, field=st.none() | _any_text, role=st.none() | _any_text,
+       qualifier=st.none() | _any_text, line=st.integers(min_value=0, max_value=10**9))
+def test_literal_lines_carry_any_text(emitter_inputs: tuple[Vocabulary, dict[str, Article]], evidence: str,
+                                      section: str, field: str | None, role: str | None,
+                                      qualifier: str | None, line: int) -> None:
+    """Quotes, backslashes, line breaks, control and non-ASCII characters in a literal come
+    back from the N-Quads parser as the text they were."""
+    day = DateValue(text="2015", lexical="2015", precision="year", earliest=date(2015, 1, 1),
+                    latest=date(2015, 12, 31))
+    fact = Fact(relation="Leadership", subject="A", object="B",
+                period=Period(text="2015", start=day, end=None, ongoing=True),
+                attestation=Attestation(source="s", evidence=evidence, line=line, section=section,
+                                        field=field, cites=()),
+                quantity=Quantity(value=line), role=role, qualifier=qualifier)
+    vocab, articles = emitter_inputs
+    emitter = _Emitter(vocab=vocab, articles=articles)
+    emitter.facts([fact])
+    result = MappingResult(quads=emitter.quads, entities={}, facts=[fact], dropped=[], unmapped_labels={},
+                           subjects={}, sources={})
+    assert _facts_literal_quads(result) == _expected(result, prefixes()["cld"])
