@@ -225,6 +225,14 @@ class _Emitter:
         self._string_texts: dict[str, str] = {}
         self._integer_texts: dict[int, str] = {}
         self._cld_texts: dict[str, str] = {}
+        # The terms every relation and attestation writes, looked up once.
+        t, cld, text = self.t, self._cld, self._cld_text
+        self._fixed = (
+            t("rdf", "type"), cld("subject"), cld("object"), t("prov", "wasDerivedFrom"),
+            t("prov", "qualifiedDerivation"), t("prov", "entity"), cld("Attestation"), cld("status"),
+            cld("disputedBy"), cld("cites"), text("evidence"), text("line"), text("section"), text("field"),
+        )
+        self._attestations = f"{vocab.base}attestation/"
 
     def add(self, graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode,
             o: ox.NamedNode | ox.Literal) -> None:
@@ -380,7 +388,7 @@ class _Emitter:
         # facts): pyoxigraph's Quad(), given a Literal, first tries it as a NamedNode and as a
         # BlankNode, and each failure builds an exception, 1.5 µs a quad (0.2 µs for an IRI),
         # while its parser makes the same quads for less than half that.
-        t, cld, quad, put = self.t, self._cld, ox.Quad, self.quads.append
+        cld, quad, put = self._cld, ox.Quad, self.quads.append
         entity, cld_text = self._entity, self._cld_text
         string_text, integer_text = self._string_text, self._integer_text
         write = self._lines.append
@@ -391,12 +399,10 @@ class _Emitter:
         # writes it (the same text), with what is the same for the whole group written once.
         node_json = _json_string(node_iri)
         node_nt = f"<{node_iri}>"  # a NamedNode's N-Triples text, as str() writes it
-        attestations = f"{self.v.base}attestation/"
-        rdf_type, cld_subject, cld_object = t("rdf", "type"), cld("subject"), cld("object")
+        attestations = self._attestations
+        (rdf_type, cld_subject, cld_object, derived_from, derivation, prov_entity, attestation_class,
+         status_prop, disputed_prop, cites, evidence, line, section, field) = self._fixed
         relation_class, shortcut = cld(first.relation), self.v.shortcuts.get(first.relation)
-        derived_from, derivation = t("prov", "wasDerivedFrom"), t("prov", "qualifiedDerivation")
-        prov_entity, attestation_class = t("prov", "entity"), cld("Attestation")
-        evidence, line, section = cld_text("evidence"), cld_text("line"), cld_text("section")
         for fact in group:
             att = fact.attestation
             source_id = att.source
@@ -416,9 +422,9 @@ class _Emitter:
                     if number is not None:
                         write(f"{node_nt} {cld_text(prop)} {integer_text(number)} {g_nt} .\n")
             for status in fact.statuses:
-                put(quad(node, cld("status"), cld(status), g))
+                put(quad(node, status_prop, cld(status), g))
             for agent in fact.disputed_by:
-                put(quad(node, cld("disputedBy"), entity(agent), g))
+                put(quad(node, disputed_prop, entity(agent), g))
             for prop, text in (("role", fact.role), ("qualifier", fact.qualifier),
                                ("formerName", fact.former_name), ("newName", fact.new_name)):
                 if text:
@@ -437,10 +443,10 @@ class _Emitter:
                   f"<{att_iri}> {line} {integer_text(att.line)} {g_nt} .\n"
                   f"<{att_iri}> {section} {string_text(att.section)} {g_nt} .\n")
             if att.field:
-                write(f"<{att_iri}> {cld_text('field')} {string_text(att.field)} {g_nt} .\n")
+                write(f"<{att_iri}> {field} {string_text(att.field)} {g_nt} .\n")
             for number in att.cites:
                 if number in known_refs:
-                    put(quad(att_node, cld("cites"), self._reference(source_id, number), g))
+                    put(quad(att_node, cites, self._reference(source_id, number), g))
             if shortcut and fact.object and "Denied" not in fact.statuses:
                 put(quad(subject, cld(shortcut), entity(fact.object), g))
 
