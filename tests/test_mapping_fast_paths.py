@@ -1,6 +1,6 @@
-"""The mapping's quad emission takes quicker paths than the general ones (mapping/graph.py):
-each must write exactly what the general path writes, since relation and attestation IRIs are
-hashes of that text and a release must stay byte-identical."""
+"""The mapping takes quicker paths than the general ones (quad emission in mapping/graph.py,
+infobox mapping): each must give exactly what the general path gives, since relation and
+attestation IRIs are hashes of that text and a release must stay byte-identical."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conflict_ld.mapping.dates import DateValue, Period
+from conflict_ld.mapping import infobox_facts
+from conflict_ld.mapping.dates import DateValue, Period, parse_period
 from conflict_ld.mapping.facts import Attestation, Fact, Quantity
 from conflict_ld.mapping.graph import (
     _CANONICAL,
@@ -38,11 +39,16 @@ BASE = "http://localhost:8080/"
 
 
 @pytest.fixture(scope="module")
-def mapped(tmp_path_factory: pytest.TempPathFactory) -> list[MappingResult]:
-    """The seeds and 40 generated articles, mapped."""
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("articles")
     assert gen.main(["--articles", "40", "--out", str(folder), "--seed", "3"]) == 0
-    return [map_folder(f, base_uri=BASE, progress=lambda _m: None)[0] for f in (ROOT / "seeds", folder)]
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mapped(generated: Path) -> list[MappingResult]:
+    """The seeds and 40 generated articles, mapped."""
+    return [map_folder(f, base_uri=BASE, progress=lambda _m: None)[0] for f in (ROOT / "seeds", generated)]
 
 
 def _general(key: tuple[object, ...]) -> str:
@@ -225,3 +231,20 @@ def test_literal_lines_carry_any_text(emitter_inputs: tuple[Vocabulary, dict[str
     result = MappingResult(quads=emitter.quads, entities={}, facts=[fact], dropped=[], unmapped_labels={},
                            subjects={}, sources={})
     assert _facts_literal_quads(result) == _expected(result, prefixes()["cld"])
+
+
+# -- infobox mapping ------------------------------------------------------------------------
+
+
+def test_date_fields_read_once_read_alike(generated: Path, tables: Tables) -> None:
+    """The infobox mapper keeps what parse_period reads per text: the same period, shared."""
+    dated = {spec.key for spec in tables.fields if spec.split in ("period", "instant")}
+    texts = [value.text
+             for path in sorted([*generated.glob("*.txt"), *(ROOT / "seeds").glob("*.txt")])
+             for field in parse_article(path.read_text(encoding="utf-8"), tables=tables).infobox
+             if getattr(tables.field_for_label(field.label), "key", None) in dated
+             for value in field.values]
+    assert len(texts) > 40
+    for text in texts:
+        assert infobox_facts._period(text) == parse_period(text)
+        assert infobox_facts._period(text) is infobox_facts._period(text)
