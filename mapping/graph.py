@@ -89,6 +89,7 @@ class MappingResult:
 
 
 ENTITIES_GRAPH = "entities"
+_BATCH = 1024  # literal lines parsed at a time: a parse costs ~1.5 µs, a line ~0.5 µs
 
 
 def map_articles(
@@ -159,6 +160,10 @@ def digest(*parts: object) -> str:
         text = f"[{', '.join(_json_string(p) if type(p) is str else repr(p) for p in parts)}]"
     else:
         text = _CANONICAL.encode(parts)
+    return _sha16(text)
+
+
+def _sha16(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -174,6 +179,36 @@ def _jsonable(value: object) -> object:
 # building an encoder per call.
 _CANONICAL = json.JSONEncoder(default=_jsonable, ensure_ascii=False, sort_keys=True)
 _json_string = json.encoder.encode_basestring  # how that encoder writes a string
+
+
+class _KeyText:
+    """What ``_CANONICAL.encode(key)`` writes for a ``Fact.content_key()``, quicker. JSON nests,
+    so each part of the key is written alone and joined as the encoder joins a list: the same
+    bytes. Periods and quantities recur from fact to fact and cost the encoder a Python call
+    per date and a ``dataclasses.asdict`` per quantity, so their text is kept per value (their
+    fields are bools, ints, strs and dates: equal values write the same text). The key's other
+    parts are strs and tuples of strs, which ``encode_basestring`` writes as the encoder does;
+    anything else there raises, it is never written differently."""
+
+    def __init__(self) -> None:
+        self._parts: dict[object, str] = {}
+
+    def __call__(self, key: tuple[object, ...]) -> str:
+        relation, subject, obj, period, quantity, statuses, disputed, role, former, new = key
+        parts, s = self._parts, _json_string
+        if period is None:
+            period_text = "null"
+        elif (period_text := parts.get(period)) is None:
+            period_text = parts[period] = _CANONICAL.encode(period)
+        if quantity is None:
+            quantity_text = "null"
+        elif (quantity_text := parts.get(quantity)) is None:
+            quantity_text = parts[quantity] = _CANONICAL.encode(quantity)
+        return (
+            f"[{s(relation)}, {s(subject)}, {s(obj)}, {period_text}, {quantity_text}, "
+            f"[{', '.join(map(s, statuses))}], [{', '.join(map(s, disputed))}], "  # type: ignore[call-overload]
+            f"{s(role)}, {s(former)}, {s(new)}]"
+        )
 
 
 def _string(text: str) -> ox.Literal:
@@ -195,13 +230,27 @@ class _Emitter:
         self._graphs: dict[str, ox.NamedNode] = {}
         self._terms: dict[tuple[str, str], ox.NamedNode] = {}
         self._entities: dict[str, ox.NamedNode] = {}
-        self._sources: dict[str, tuple[ox.NamedNode, ox.NamedNode, frozenset[int]]] = {}
+        self._sources: dict[str, tuple[ox.NamedNode, ox.NamedNode, frozenset[int], str, str]] = {}
         self._integers: dict[int, ox.Literal] = {}
         self._days: dict[date, ox.Literal] = {}
         self._dates: dict[tuple[str, str], ox.Literal] = {}  # (lexical, precision) -> literal
         self._strings: dict[str, ox.Literal] = {}
         self._cld_terms: dict[str, ox.NamedNode] = {}
         self._references: dict[tuple[str, int], ox.NamedNode] = {}
+        self._key_text = _KeyText()
+        self._periods: dict[int, tuple[Period, tuple[str, ...]]] = {}
+        self._lines: list[str] = []  # literal quads as N-Quads lines, parsed in batches
+        self._string_texts: dict[str, str] = {}
+        self._integer_texts: dict[int, str] = {}
+        self._cld_texts: dict[str, str] = {}
+        # The terms every relation and attestation writes, looked up once.
+        t, cld, text = self.t, self._cld, self._cld_text
+        self._fixed = (
+            t("rdf", "type"), cld("subject"), cld("object"), t("prov", "wasDerivedFrom"),
+            t("prov", "qualifiedDerivation"), t("prov", "entity"), cld("Attestation"), cld("status"),
+            cld("disputedBy"), cld("cites"), text("evidence"), text("line"), text("section"), text("field"),
+        )
+        self._attestations = f"{vocab.base}attestation/"
 
     def add(self, graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode,
             o: ox.NamedNode | ox.Literal) -> None:
@@ -277,8 +326,21 @@ class _Emitter:
         groups: dict[tuple[object, ...], list[Fact]] = defaultdict(list)
         for fact in facts:
             groups[fact.content_key()].append(fact)
+        lines = self._lines
         for key, group in groups.items():
             self._relation(key, group)
+            if len(lines) >= _BATCH:
+                self._parse_lines()
+        self._parse_lines()
+
+    def _parse_lines(self) -> None:
+        """The quads of the literal lines written so far (see _relation)."""
+        if self._lines:
+            text = "".join(self._lines).encode("utf-8")
+            # Lenient: every line is made of terms' own N-Triples text (str() of a checked
+            # NamedNode or Literal), there is nothing left to check.
+            self.quads.extend(ox.parse(text, format=ox.RdfFormat.N_QUADS, lenient=True))
+            self._lines.clear()
 
     def _entity(self, key: str) -> ox.NamedNode:
         node = self._entities.get(key)
@@ -286,12 +348,14 @@ class _Emitter:
             node = self._entities[key] = self.v.entity(key)
         return node
 
-    def _source_terms(self, source_id: str) -> tuple[ox.NamedNode, ox.NamedNode, frozenset[int]]:
-        """A source's graph, its IRI and the numbers of its references."""
+    def _source_terms(self, source_id: str) -> tuple[ox.NamedNode, ox.NamedNode, frozenset[int], str, str]:
+        """A source's graph, its IRI, the numbers of its references, the graph's N-Triples
+        text and the source id's JSON text."""
         terms = self._sources.get(source_id)
         if terms is None:
             known_refs = frozenset(r.number for r in self.articles[source_id].record.references)
-            terms = (self._graph(source_id), self.v.source(source_id), known_refs)
+            graph = self._graph(source_id)
+            terms = (graph, self.v.source(source_id), known_refs, str(graph), _json_string(source_id))
             self._sources[source_id] = terms
         return terms
 
@@ -302,6 +366,25 @@ class _Emitter:
         if literal is None:
             literal = self._strings[text] = ox.Literal(text)
         return literal
+
+    def _string_text(self, text: str) -> str:
+        """A plain literal's N-Triples text."""
+        written = self._string_texts.get(text)
+        if written is None:
+            written = self._string_texts[text] = str(ox.Literal(text))
+        return written
+
+    def _integer_text(self, number: int) -> str:
+        written = self._integer_texts.get(number)
+        if written is None:
+            written = self._integer_texts[number] = str(self._integer(number))
+        return written
+
+    def _cld_text(self, local: str) -> str:
+        written = self._cld_texts.get(local)
+        if written is None:
+            written = self._cld_texts[local] = str(self._cld(local))
+        return written
 
     def _cld(self, local: str) -> ox.NamedNode:
         term = self._cld_terms.get(local)
@@ -318,85 +401,111 @@ class _Emitter:
 
     def _relation(self, key: tuple[object, ...], group: list[Fact]) -> None:
         # Runs for every fact: the terms it writes are looked up once per relation, and the
-        # quads are written inline, not through a method call each.
-        t, cld, quad, put = self.t, self._cld, ox.Quad, self.quads.append
-        string, integer, entity = self._string, self._integer, self._entity
+        # quads are written inline, not through a method call each. A quad with a literal
+        # object is written as an N-Quads line, and the lines are parsed in batches (see
+        # facts): pyoxigraph's Quad(), given a Literal, first tries it as a NamedNode and as a
+        # BlankNode, and each failure builds an exception, 1.5 µs a quad (0.2 µs for an IRI),
+        # while its parser makes the same quads for less than half that.
+        cld, quad, put = self._cld, ox.Quad, self.quads.append
+        entity, cld_text = self._entity, self._cld_text
+        string_text, integer_text = self._string_text, self._integer_text
+        write = self._lines.append
         first = group[0]
-        node = self.v.relation(first.relation, digest(*key))
-        rdf_type, cld_subject, cld_object = t("rdf", "type"), cld("subject"), cld("object")
+        node = self.v.relation(first.relation, _sha16(self._key_text(key)))
+        node_iri = node.value
+        # An attestation's digest, digest(node, source, line, field), written as its fast path
+        # writes it (the same text), with what is the same for the whole group written once.
+        node_json = _json_string(node_iri)
+        node_nt = f"<{node_iri}>"  # a NamedNode's N-Triples text, as str() writes it
+        attestations = self._attestations
+        (rdf_type, cld_subject, cld_object, derived_from, derivation, prov_entity, attestation_class,
+         status_prop, disputed_prop, cites, evidence, line, section, field) = self._fixed
         relation_class, shortcut = cld(first.relation), self.v.shortcuts.get(first.relation)
-        derived_from, derivation = t("prov", "wasDerivedFrom"), t("prov", "qualifiedDerivation")
-        prov_entity, attestation_class = t("prov", "entity"), cld("Attestation")
-        evidence, line, section, field = cld("evidence"), cld("line"), cld("section"), cld("field")
         for fact in group:
-            source_id = fact.attestation.source
-            g, src, known_refs = self._source_terms(source_id)
+            att = fact.attestation
+            source_id = att.source
+            g, src, known_refs, g_nt, source_json = self._source_terms(source_id)
             subject = entity(fact.subject)
             put(quad(node, rdf_type, relation_class, g))
             put(quad(node, cld_subject, subject, g))
             if fact.object:
                 put(quad(node, cld_object, entity(fact.object), g))
             if fact.period is not None:
-                self._period(g, node, fact.period)
+                for pair in self._period(fact.period):
+                    write(f"{node_nt} {pair} {g_nt} .\n")
             if fact.quantity is not None:
                 q = fact.quantity
                 for prop, number in (("quantity", q.value), ("minQuantity", q.minimum),
                                      ("maxQuantity", q.maximum)):
                     if number is not None:
-                        put(quad(node, cld(prop), integer(number), g))
+                        write(f"{node_nt} {cld_text(prop)} {integer_text(number)} {g_nt} .\n")
             for status in fact.statuses:
-                put(quad(node, cld("status"), cld(status), g))
+                put(quad(node, status_prop, cld(status), g))
             for agent in fact.disputed_by:
-                put(quad(node, cld("disputedBy"), entity(agent), g))
+                put(quad(node, disputed_prop, entity(agent), g))
             for prop, text in (("role", fact.role), ("qualifier", fact.qualifier),
                                ("formerName", fact.former_name), ("newName", fact.new_name)):
                 if text:
-                    put(quad(node, cld(prop), string(text), g))
+                    write(f"{node_nt} {cld_text(prop)} {string_text(text)} {g_nt} .\n")
             put(quad(node, derived_from, src, g))
-            att = fact.attestation
-            att_iri = self.v.attestation(digest(node.value, source_id, att.line, att.field or ""))
-            put(quad(node, derivation, att_iri, g))
-            put(quad(att_iri, rdf_type, attestation_class, g))
-            put(quad(att_iri, prov_entity, src, g))
-            put(quad(att_iri, evidence, string(att.evidence), g))
-            put(quad(att_iri, line, integer(att.line), g))
-            put(quad(att_iri, section, string(att.section), g))
+            if type(att.line) is int:
+                att_text = f"[{node_json}, {source_json}, {att.line!r}, {_json_string(att.field or '')}]"
+                att_iri = f"{attestations}{_sha16(att_text)}"
+            else:
+                att_iri = f"{attestations}{digest(node_iri, source_id, att.line, att.field or '')}"
+            att_node = ox.NamedNode(att_iri)
+            put(quad(node, derivation, att_node, g))
+            put(quad(att_node, rdf_type, attestation_class, g))
+            put(quad(att_node, prov_entity, src, g))
+            write(f"<{att_iri}> {evidence} {string_text(att.evidence)} {g_nt} .\n"
+                  f"<{att_iri}> {line} {integer_text(att.line)} {g_nt} .\n"
+                  f"<{att_iri}> {section} {string_text(att.section)} {g_nt} .\n")
             if att.field:
-                put(quad(att_iri, field, string(att.field), g))
+                write(f"<{att_iri}> {field} {string_text(att.field)} {g_nt} .\n")
             for number in att.cites:
                 if number in known_refs:
-                    put(quad(att_iri, cld("cites"), self._reference(source_id, number), g))
+                    put(quad(att_node, cites, self._reference(source_id, number), g))
             if shortcut and fact.object and "Denied" not in fact.statuses:
                 put(quad(subject, cld(shortcut), entity(fact.object), g))
 
-    def _period(self, g: ox.NamedNode, node: ox.NamedNode, period: Period) -> None:
+    def _period(self, period: Period) -> tuple[str, ...]:
+        """The (property, literal) pairs a period writes on its relation, as N-Triples text.
+        Facts share their Period objects (one infobox qualifier, one sentence's date), so the
+        pairs are kept per object, with the object, so that its id is not reused meanwhile."""
+        kept = self._periods.get(id(period))
+        if kept is not None:
+            return kept[1]
+        pairs: list[str] = []
         if period.instant and period.start is not None:
-            self._literal(g, node, "date", period.start)
-            self._bounds(g, node, "earliestStart", "latestStart", period.start)
-            self._bounds(g, node, "earliestEnd", "latestEnd", period.start)
-            return
-        if period.start is not None:
-            self._literal(g, node, "startDate", period.start)
-            self._bounds(g, node, "earliestStart", "latestStart", period.start)
-        if period.end is not None:
-            self._literal(g, node, "endDate", period.end)
-            self._bounds(g, node, "earliestEnd", "latestEnd", period.end)
-        if period.ongoing:
-            self.add(g, node, self._cld("ongoing"), ox.Literal("true", datatype=self.t("xsd", "boolean")))
+            self._literal(pairs, "date", period.start)
+            self._bounds(pairs, "earliestStart", "latestStart", period.start)
+            self._bounds(pairs, "earliestEnd", "latestEnd", period.start)
+        else:
+            if period.start is not None:
+                self._literal(pairs, "startDate", period.start)
+                self._bounds(pairs, "earliestStart", "latestStart", period.start)
+            if period.end is not None:
+                self._literal(pairs, "endDate", period.end)
+                self._bounds(pairs, "earliestEnd", "latestEnd", period.end)
+            if period.ongoing:
+                true = ox.Literal("true", datatype=self.t("xsd", "boolean"))
+                pairs.append(f"{self._cld_text('ongoing')} {true}")
+        self._periods[id(period)] = (period, tuple(pairs))
+        return self._periods[id(period)][1]
 
-    def _literal(self, g: ox.NamedNode, node: ox.NamedNode, prop: str, value: DateValue) -> None:
+    def _literal(self, pairs: list[str], prop: str, value: DateValue) -> None:
         if value.lexical and value.precision in _DATATYPES:
             key = (value.lexical, value.precision)
             literal = self._dates.get(key)
             if literal is None:
                 literal = self._dates[key] = ox.Literal(value.lexical,
                                                         datatype=self.t("xsd", _DATATYPES[value.precision]))
-            self.quads.append(ox.Quad(node, self._cld(prop), literal, g))
+            pairs.append(f"{self._cld_text(prop)} {literal}")
 
-    def _bounds(self, g: ox.NamedNode, node: ox.NamedNode, low: str, high: str, value: DateValue) -> None:
+    def _bounds(self, pairs: list[str], low: str, high: str, value: DateValue) -> None:
         for prop, day in ((low, value.earliest), (high, value.latest)):
             if day is not None:
                 literal = self._days.get(day)
                 if literal is None:
                     literal = self._days[day] = ox.Literal(day.isoformat(), datatype=self.t("xsd", "date"))
-                self.quads.append(ox.Quad(node, self._cld(prop), literal, g))
+                pairs.append(f"{self._cld_text(prop)} {literal}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 from .dates import Period, find_periods, parse_period
 from .facts import Attestation, Fact, Quantity
@@ -27,6 +28,10 @@ _NUMBERS = re.compile(r"[\d,.–—≈~+-]+")
 _LEADING_NUMBER = re.compile(r"^\d+\s+")
 _AND = re.compile(r"\band\b|&")
 _LEADING_THE = re.compile(r"^the\s+")
+# Date fields repeat from article to article ("2016 – present": 1,326 values, 295 texts in 1,300
+# generated articles) and a period costs ~80 µs to read; parse_period is pure and its Period
+# is frozen, so facts may share it.
+_period = lru_cache(maxsize=1 << 12)(parse_period)
 
 
 class InfoboxMapper:
@@ -65,7 +70,7 @@ class InfoboxMapper:
     def _dates(self, field: InfoboxField, spec: FieldSpec) -> Iterable[Fact]:
         """Active periods ("2012/13 – 2015") and founding dates ("September 1966")."""
         for value in field.values:
-            period = parse_period(value.text)
+            period = _period(value.text)
             if period is None:
                 self._drop(value, "no date")
                 continue
