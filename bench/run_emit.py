@@ -50,6 +50,7 @@ def main() -> int:
         emitter = _Emitter(vocab=vocab, articles={a.source_id: a for a in articles})
         started = time.process_time()
         emitter.facts(facts)
+        emitter.finish()
         emit.append(time.process_time() - started)
         del emitter
         gc.collect()

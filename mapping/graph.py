@@ -143,7 +143,7 @@ def map_articles(
         emitter.facts(facts[first:])
     emitter.entities(resolver.entities.values())
     return MappingResult(
-        quads=emitter.quads,
+        quads=emitter.finish(),
         entities=resolver.entities,
         facts=facts,
         dropped=dropped,
@@ -331,7 +331,11 @@ class _Emitter:
             self._relation(key, group)
             if len(lines) >= _BATCH:
                 self._parse_lines()
+
+    def finish(self) -> list[ox.Quad]:
+        """All the quads written, the literal lines left over parsed."""
         self._parse_lines()
+        return self.quads
 
     def _parse_lines(self) -> None:
         """The quads of the literal lines written so far (see _relation)."""

@@ -228,7 +228,7 @@ def test_literal_lines_carry_any_text(emitter_inputs: tuple[Vocabulary, dict[str
     vocab, articles = emitter_inputs
     emitter = _Emitter(vocab=vocab, articles=articles)
     emitter.facts([fact])
-    result = MappingResult(quads=emitter.quads, entities={}, facts=[fact], dropped=[], unmapped_labels={},
+    result = MappingResult(quads=emitter.finish(), entities={}, facts=[fact], dropped=[], unmapped_labels={},
                            subjects={}, sources={})
     assert _facts_literal_quads(result) == _expected(result, prefixes()["cld"])
 
