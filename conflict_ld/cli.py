@@ -44,6 +44,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         _findings(failure.findings, limit=50)
         print(f"conflict-ld: {failure}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # A release is renamed into place whole or not at all (see release.publish).
+        print("conflict-ld: interrupted; a release is only ever published whole, and `latest` "
+              "points at the last one published", file=sys.stderr)
+        return 130
     _summary(report)
     return 0
 

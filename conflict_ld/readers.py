@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -156,6 +157,9 @@ def _serve(sending: Connection, number: int, paths: Sequence[Path], read: Callab
            claims: _Claims) -> None:
     """A reader process: the result of each path it claims, or what reading it raised (and
     then no more: the mapping stops at the first file that fails)."""
+    # Ctrl-C reaches the whole process group: the build process stops its readers itself,
+    # and a reader's own KeyboardInterrupt would only print a second traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (index := claims.take(claimer=number)) is not None:
         try:
             result = read(paths[index])

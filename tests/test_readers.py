@@ -9,6 +9,9 @@ import hashlib
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +24,7 @@ from conflict_ld.mapping.resolve import Resolver
 
 from conflict_ld import readers
 from conflict_ld.build import BuildError, map_folder
+from conflict_ld.cli import main
 from conflict_ld.resources import load_prose
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,3 +233,45 @@ def test_reader_count(monkeypatch: pytest.MonkeyPatch) -> None:
     assert readers.reader_count(1000, readers_from=64) == readers.MAX_READERS
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
     assert readers.reader_count(1000, readers_from=64) == 0
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""  # gone
+
+
+def _same_command(pid: int) -> list[int]:
+    """Processes running the command line of ``pid`` (a forked reader has its parent's)."""
+    wanted = _cmdline(pid)
+    return [int(e.name) for e in Path("/proc").iterdir()
+            if e.name.isdigit() and int(e.name) != pid and _cmdline(int(e.name)) == wanted]
+
+
+def test_an_interrupted_build_stops_its_readers_and_keeps_the_release(tmp_path: Path) -> None:
+    """Ctrl-C in the middle of mapping (readers running): exit 130 with a message, no reader
+    left behind, the previous release still the latest."""
+    generated = tmp_path / "articles"
+    subprocess.run([sys.executable, str(ROOT / "bench/generate.py"), "--articles", "400", "--out",
+                    str(generated), "--seed", "3"], check=True, capture_output=True)
+    out = tmp_path / "out"
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]) == 0
+    before = (out / "latest").resolve()
+    build = subprocess.Popen([sys.executable, "-m", "conflict_ld.cli", "build", "--seeds", str(generated),
+                              "--out", str(out)], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert build.stderr is not None
+    readers_seen: list[int] = []
+    command = b""
+    for line in build.stderr:
+        if line.startswith("[100/400]"):
+            command, readers_seen = _cmdline(build.pid), _same_command(build.pid)
+            os.killpg(build.pid, signal.SIGINT)
+            break
+    rest = build.stderr.read()
+    assert build.wait(timeout=60) == 130
+    assert "interrupted; a release is only ever published whole" in rest
+    assert "Traceback" not in rest
+    assert readers_seen, "the build had a reader process when it was interrupted"
+    assert not [pid for pid in readers_seen if _cmdline(pid) == command]
+    assert (out / "latest").resolve() == before
