@@ -22,16 +22,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from conflict_ld.build import READERS_FROM, map_folder
+from conflict_ld.build import map_folder
+from conflict_ld.readers import reader_count
 
 
-def run(articles: Path, *, readers_from: int) -> tuple[float, float, float, int]:
+def run(articles: Path, *, readers: int | None) -> tuple[float, float, float, int]:
     """Wall seconds of one mapping, CPU seconds of this process and of its reader processes,
     and the quads it loaded. On a shared machine the CPU seconds move less with other jobs
     than the wall seconds do."""
     started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     result, _ = map_folder(articles, base_uri="http://localhost:8080/", progress=lambda _message: None,
-                           readers_from=readers_from)
+                           readers=readers)
     store = ox.Store()
     store.bulk_extend(result.quads)
     # The build's next allocation (its progress message) starts the collection the mapping
@@ -60,17 +61,17 @@ def main() -> int:
                         help="no reader processes: parse and read the prose in this process too")
     args = parser.parse_args()
     count = len(list(args.articles.glob("*.txt")))
-    readers_from = count + 1 if args.one_process else READERS_FROM
+    readers = 0 if args.one_process else None
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        run(args.articles, readers_from=readers_from)
+        run(args.articles, readers=readers)
         profiler.disable()
         profiler.dump_stats(args.profile)
         return 0
     times, cpus, readers = [], [], []
     for _ in range(args.repeat):
-        seconds, cpu, children, quads = run(args.articles, readers_from=readers_from)
+        seconds, cpu, children, quads = run(args.articles, readers=readers)
         times.append(seconds)
         cpus.append(cpu)
         readers.append(children)
@@ -78,7 +79,7 @@ def main() -> int:
     code = Path(map_folder.__code__.co_filename).parent.parent  # which tree was measured
     print(json.dumps({
         "code": str(code), "articles": count, "quads": quads, "seconds": [round(t, 2) for t in times],
-        "readers": not args.one_process and count >= READERS_FROM,
+        "readers": reader_count(count, wanted=readers),
         "cpu_seconds": [round(c, 2) for c in cpus], "reader_cpu_seconds": [round(c, 2) for c in readers],
         "articles_per_second": round(count / best, 1), "load_average": [round(x, 2) for x in os.getloadavg()],
     }))

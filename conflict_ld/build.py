@@ -121,12 +121,6 @@ def read_articles(seeds: Path, *, tables: Tables, progress: Progress) -> list[Ar
     return articles
 
 
-# From this many articles on, reader processes parse the articles and read their prose while
-# this process maps them (conflict_ld.readers); below it, starting them costs more than they
-# save (the tests build the three seeds many times).
-READERS_FROM = 64
-
-
 def _read_with_prose(path: Path, *, tables: Tables, urls: dict[str, str],
                      prose: tuple[Sequence[ProseRule], ProseTables]) -> Article:
     """An article and its prose's reading, as a reader process makes them. The subject is the
@@ -167,19 +161,19 @@ def cycle_collection_paused() -> Iterator[None]:
 
 
 def map_folder(seeds: Path, *, base_uri: str, progress: Progress,
-               readers_from: int = READERS_FROM) -> tuple[MappingResult, Graph]:
-    """``readers_from``: from this many articles on, reader processes parse them and read their
-    prose (see conflict_ld.readers) while this process maps them."""
+               readers: int | None = None) -> tuple[MappingResult, Graph]:
+    """``readers``: how many reader processes parse the articles and read their prose while
+    this process maps them (None: as conflict_ld.readers.reader_count decides; 0: none)."""
     with cycle_collection_paused():
-        return _map_folder(seeds, base_uri=base_uri, progress=progress, readers_from=readers_from)
+        return _map_folder(seeds, base_uri=base_uri, progress=progress, readers=readers)
 
 
 def _map_folder(seeds: Path, *, base_uri: str, progress: Progress,
-                readers_from: int) -> tuple[MappingResult, Graph]:
+                readers: int | None) -> tuple[MappingResult, Graph]:
     tables = load_tables()
     prose = load_prose()
     paths = article_paths(seeds)
-    readers = reader_count(len(paths), readers_from=readers_from)
+    readers = reader_count(len(paths), wanted=readers)
     ontology = ontology_graph()
     vocab = vocabulary(base_uri=base_uri, ontology=ontology)
     if readers:
@@ -212,19 +206,22 @@ def shapes_graph() -> Graph:
     return Graph().parse(data=read_text("conflict_ld.shapes", "shapes.ttl"), format="turtle")
 
 
-def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print) -> dict[str, Any]:
+def build(*, seeds: Path, out: Path, base_uri: str, progress: Progress = print,
+          readers: int | None = None) -> dict[str, Any]:
     """Map, reason, validate and publish a release of ``seeds`` under ``out``; on any error,
-    or on a SHACL violation, the published releases are left as they were."""
+    or on a SHACL violation, the published releases are left as they were. ``readers``: see
+    map_folder."""
     try:
-        return _build(seeds=seeds, out=out, base_uri=base_uri, progress=progress)
+        return _build(seeds=seeds, out=out, base_uri=base_uri, progress=progress, readers=readers)
     finally:
         # The mapping's objects were set aside from collection (see cycle_collection_paused)
         # and are gone now: what is left of them goes back to ordinary collection.
         gc.unfreeze()
 
 
-def _build(*, seeds: Path, out: Path, base_uri: str, progress: Progress) -> dict[str, Any]:
-    result, _ = map_folder(seeds, base_uri=base_uri, progress=progress)
+def _build(*, seeds: Path, out: Path, base_uri: str, progress: Progress,
+           readers: int | None) -> dict[str, Any]:
+    result, _ = map_folder(seeds, base_uri=base_uri, progress=progress, readers=readers)
     ontology_graph, inferred_graph = f"{base_uri}graph/{ONTOLOGY_GRAPH}", f"{base_uri}graph/{INFERRED_GRAPH}"
     # One store carries the release from here on: reasoning, validation and the sorted dump
     # all run in Oxigraph, with no Python object per statement.

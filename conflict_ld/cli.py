@@ -36,10 +36,10 @@ def _progress(message: str) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import ValidationFailed, build
 
-    values = cfg.resolve(["seeds", "out", "base_uri"], vars(args))
+    values = cfg.resolve(["seeds", "out", "base_uri", "readers"], vars(args))
     try:
         report = build(seeds=values["seeds"], out=values["out"], base_uri=values["base_uri"],
-                       progress=_progress)
+                       progress=_progress, readers=values["readers"])
     except ValidationFailed as failure:
         _findings(failure.findings, limit=50)
         print(f"conflict-ld: {failure}", file=sys.stderr)
@@ -160,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conflict-ld", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="map the articles in a folder to one RDF dataset")
-    _add(build, "seeds", "out", "base_uri")
+    _add(build, "seeds", "out", "base_uri", "readers")
     build.set_defaults(func=cmd_build)
     parse = sub.add_parser("parse", help="print the neutral record a parser reads from one article")
     parse.add_argument("file", help="an article file")

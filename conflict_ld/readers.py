@@ -25,14 +25,23 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 MAX_READERS = 2  # the mapping process is the slower side: more readers only take its core
+# From this many articles on a build has readers by default; below it, starting them costs
+# more than they save (the tests build the three seeds many times).
+READERS_FROM = 64
 PIPE_BYTES = 1 << 20  # lets a reader run some 90 articles ahead of the mapping (11 KB each)
 
 
-def reader_count(articles: int, *, readers_from: int) -> int:
-    """How many reader processes to use for ``articles`` articles: none below ``readers_from``
-    (starting them costs more than they save), on one core, or where processes cannot fork."""
+def reader_count(articles: int, *, wanted: int | None = None) -> int:
+    """How many reader processes to use for ``articles`` articles: ``wanted`` if given (None:
+    none below READERS_FROM articles, where starting them costs more than they save, or on one
+    core; else one for each core but one, at most MAX_READERS), and none where processes
+    cannot fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if wanted is not None:
+        return wanted
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if articles < readers_from or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if articles < READERS_FROM or cores < 2:
         return 0
     return min(cores - 1, MAX_READERS)
 

@@ -88,6 +88,10 @@ def _host_port(value: str) -> str:
     return value
 
 
+def _readers(value: str) -> int | None:
+    return None if value == "auto" else _whole(value, least=0, meaning="auto, 0 (none) or more")
+
+
 STORE_MODES = ("memory", "disk", "auto")
 
 
@@ -119,6 +123,10 @@ SETTINGS: tuple[Setting, ...] = (
             "server's address so `serve` dereferences out of the box", _base_uri),
     Setting("seeds", "seeds", "folder of article files (*.txt) to build from", Path),
     Setting("out", "build", "folder the build writes the dataset to (replaced atomically)", Path),
+    Setting("readers", "auto",
+            "processes that parse the articles and read their prose while the build maps them: "
+            "auto (from 64 articles on, one for each core but one, at most 2), 0 (none: all in "
+            "the build's process) or a number", _readers),
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", "8080", "port the server listens on", _port),
     Setting("workers", "2",

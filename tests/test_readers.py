@@ -28,13 +28,12 @@ from conflict_ld.cli import main
 from conflict_ld.resources import load_prose
 
 ROOT = Path(__file__).resolve().parent.parent
-SERIAL = 10**9  # readers_from: never use readers
 BASE = "http://localhost:8080/"
 
 
-def _mapped(folder: Path, *, readers_from: int) -> tuple[object, ...]:
+def _mapped(folder: Path, *, readers: int) -> tuple[object, ...]:
     messages: list[str] = []
-    result, _ = map_folder(folder, base_uri=BASE, progress=messages.append, readers_from=readers_from)
+    result, _ = map_folder(folder, base_uri=BASE, progress=messages.append, readers=readers)
     quads = sorted({str(q) for q in result.quads})
     subject = result.entities[result.subjects["00_subject"]].label
     return (quads, len(result.quads), result.facts, result.dropped, result.unmapped_labels,
@@ -59,8 +58,8 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_readers_map_what_one_process_maps(articles: Path) -> None:
-    with_readers = _mapped(articles, readers_from=1)
-    alone = _mapped(articles, readers_from=SERIAL)
+    with_readers = _mapped(articles, readers=1)
+    alone = _mapped(articles, readers=0)
     assert with_readers == alone
     assert len(with_readers[0]) > 10_000  # the corpus was mapped, not an empty folder
     assert with_readers[-1] == "ZZYZX QWERTY Brigade"  # the case of a reading made for another label
@@ -92,9 +91,9 @@ def test_a_bad_article_fails_as_it_does_in_one_process(articles: Path, tmp_path:
     shutil.copytree(articles, folder)
     (folder / bad).write_bytes(b"Title\n\nok line\n\xff\xfe broken\n")
     errors = []
-    for readers_from in (1, SERIAL):
+    for count in (1, 0):
         with pytest.raises(BuildError) as caught:
-            map_folder(folder, base_uri=BASE, progress=lambda _m: None, readers_from=readers_from)
+            map_folder(folder, base_uri=BASE, progress=lambda _m: None, readers=count)
         errors.append(str(caught.value))
     assert errors[0] == errors[1]
     assert errors[0].startswith(f"{folder / bad}:4: not UTF-8")
@@ -227,12 +226,42 @@ def test_leaving_early_stops_the_readers(tmp_path: Path) -> None:
 
 def test_reader_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
-    assert readers.reader_count(63, readers_from=64) == 0
-    assert readers.reader_count(64, readers_from=64) == 1  # two cores: this process and one reader
+    assert readers.reader_count(readers.READERS_FROM - 1) == 0
+    assert readers.reader_count(readers.READERS_FROM) == 1  # two cores: this process and one reader
+    assert readers.reader_count(3, wanted=2) == 2  # asked for: as asked
+    assert readers.reader_count(1000, wanted=0) == 0
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(8)))
-    assert readers.reader_count(1000, readers_from=64) == readers.MAX_READERS
+    assert readers.reader_count(1000) == readers.MAX_READERS
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
-    assert readers.reader_count(1000, readers_from=64) == 0
+    assert readers.reader_count(1000) == 0
+
+
+@pytest.mark.parametrize(("given", "readers_used"), [("0", 0), ("2", 2), ("auto", 0)])
+def test_the_readers_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str,
+                             readers_used: int) -> None:
+    """`conflict-ld build --readers N` (or CONFLICT_LD_READERS) reaches the mapping; auto has
+    none for the three seeds (fewer than READERS_FROM)."""
+    used: list[int] = []
+    real = readers.reader_count
+
+    def counting(articles: int, *, wanted: int | None = None) -> int:
+        used.append(real(articles, wanted=wanted))
+        return used[-1]
+
+    monkeypatch.setattr("conflict_ld.build.reader_count", counting)
+    out = tmp_path / "out"
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out), "--readers", given]) == 0
+    assert used == [readers_used]
+    monkeypatch.setenv("CONFLICT_LD_READERS", given)
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]) == 0
+    assert used == [readers_used, readers_used]
+
+
+@pytest.mark.parametrize("bad", ["-1", "two", ""])
+def test_a_bad_readers_setting_is_named(tmp_path: Path, bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out), "--readers", bad]) == 2
+    assert "readers" in capsys.readouterr().err
 
 
 def _cmdline(pid: int) -> bytes:
@@ -259,7 +288,8 @@ def test_an_interrupted_build_stops_its_readers_and_keeps_the_release(tmp_path: 
     assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]) == 0
     before = (out / "latest").resolve()
     build = subprocess.Popen([sys.executable, "-m", "conflict_ld.cli", "build", "--seeds", str(generated),
-                              "--out", str(out)], stderr=subprocess.PIPE, text=True, start_new_session=True)
+                              "--out", str(out), "--readers", "1"],
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert build.stderr is not None
     readers_seen: list[int] = []
     command = b""
