@@ -173,22 +173,23 @@ def _map_folder(seeds: Path, *, base_uri: str, progress: Progress,
     tables = load_tables()
     prose = load_prose()
     paths = article_paths(seeds)
+    urls = read_index(seeds)
     readers = reader_count(len(paths), wanted=readers)
-    ontology = ontology_graph()
-    vocab = vocabulary(base_uri=base_uri, ontology=ontology)
+    vocab = vocabulary(base_uri=base_uri, ontology=(ontology := ontology_graph()))
+    # Mapped in source-id (file stem) order: when that is the files' order (nearly always),
+    # each article is mapped as it is read.
+    in_order = [p.stem for p in paths] == sorted(p.stem for p in paths)
+
+    def mapped(articles: Iterable[Article]) -> MappingResult:
+        return map_articles(_taken(paths, articles, progress=progress), tables=tables, vocab=vocab,
+                            prose=prose, in_order=in_order)
+
     if readers:
-        urls = read_index(seeds)
         with read_in_processes(paths, read=partial(_read_with_prose, tables=tables, urls=urls, prose=prose),
                                processes=readers) as outcomes:
-            # Mapped in source-id (file stem) order: when that is the files' order (nearly always),
-            # each article is mapped as it comes.
-            in_order = [p.stem for p in paths] == sorted(p.stem for p in paths)
-            result = map_articles(_taken(paths, outcomes, progress=progress), tables=tables, vocab=vocab,
-                                  prose=prose, in_order=in_order)
+            result = mapped(outcomes)
     else:
-        articles = read_articles(seeds, tables=tables, progress=progress)
-        progress(f"mapping {len(articles)} articles")
-        result = map_articles(articles, tables=tables, vocab=vocab, prose=prose)
+        result = mapped(read_article(path, tables=tables, urls=urls) for path in paths)
     graph = ox.NamedNode(f"{base_uri}graph/{ONTOLOGY_GRAPH}")
     result.quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(ontology))
     return result, ontology

@@ -108,20 +108,18 @@ def map_articles(
     comes (another process may still be reading the next); otherwise they are sorted first."""
     if not in_order:
         articles = sorted(articles, key=lambda a: a.source_id)
-    mapped: list[Article] = []
-    by_id: dict[str, Article] = {}
+    by_id: dict[str, Article] = {}  # the articles mapped, in order
     emitter = _Emitter(vocab=vocab, articles=by_id)
     resolver = Resolver(tables)
     facts: list[Fact] = []
     dropped: list[Dropped] = []
     unmapped: dict[str, list[str]] = {}
     subjects: dict[str, str] = {}
+    last = ""
     for article in articles:
-        if mapped and article.source_id <= mapped[-1].source_id:
-            raise ValueError(f"articles out of source-id order: {article.source_id} after "
-                             f"{mapped[-1].source_id}")
-        mapped.append(article)
-        by_id[article.source_id] = article
+        if by_id and article.source_id <= last:
+            raise ValueError(f"articles out of source-id order: {article.source_id} after {last}")
+        by_id[last := article.source_id] = article
         first = len(facts)
         subject = resolver.subject(article.record.title, source=article.source_id)
         for native in article.record.native_names:
@@ -150,7 +148,7 @@ def map_articles(
         dropped=dropped,
         unmapped_labels=unmapped,
         subjects=subjects,
-        sources={a.source_id: vocab.source(a.source_id).value for a in mapped},
+        sources={source_id: vocab.source(source_id).value for source_id in by_id},
     )
 
 
