@@ -69,18 +69,18 @@ def main() -> int:
         profiler.disable()
         profiler.dump_stats(args.profile)
         return 0
-    times, cpus, readers = [], [], []
+    times, cpus, reader_cpus = [], [], []
     for _ in range(args.repeat):
         seconds, cpu, children, quads = run(args.articles, readers=readers)
         times.append(seconds)
         cpus.append(cpu)
-        readers.append(children)
+        reader_cpus.append(children)
     best = min(times)
     code = Path(map_folder.__code__.co_filename).parent.parent  # which tree was measured
     print(json.dumps({
         "code": str(code), "articles": count, "quads": quads, "seconds": [round(t, 2) for t in times],
         "readers": reader_count(count, wanted=readers),
-        "cpu_seconds": [round(c, 2) for c in cpus], "reader_cpu_seconds": [round(c, 2) for c in readers],
+        "cpu_seconds": [round(c, 2) for c in cpus], "reader_cpu_seconds": [round(c, 2) for c in reader_cpus],
         "articles_per_second": round(count / best, 1), "load_average": [round(x, 2) for x in os.getloadavg()],
     }))
     return 0
