@@ -32,13 +32,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="how many articles to generate")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--density", type=float, default=1.0,
+                        help="share of each article's values and statements kept (generate.py)")
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="cld-bench-"))
     articles = work / "articles"
     started = time.perf_counter()
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--articles", str(args.articles),
-                    "--out", str(articles), "--seed", str(args.seed)], check=True)
+                    "--out", str(articles), "--seed", str(args.seed), "--density", str(args.density)],
+                   check=True)
     print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f} s", flush=True)
 
     stages: list[tuple[str, float, float]] = []  # (stage, seconds, peak MB at its end)

@@ -40,3 +40,10 @@ def test_run_mapping_in_both_modes(generated: Path) -> None:
 def test_run_emit(generated: Path) -> None:
     out = _json("bench/run_emit.py", str(generated))
     assert out["articles"] == 70 and out["facts"] > 100
+
+
+def test_run_build(tmp_path: Path) -> None:
+    out = _json("bench/run_build.py", "--articles", "20", "--density", "0.1", "--work", str(tmp_path))
+    assert out["articles"] == 20 and out["triples"] > 1_000
+    assert out["peak_mb"] > 0 and out["articles_per_second_parse_and_map"] > 0
+    assert (tmp_path / "out" / "latest" / "SHA256SUMS").is_file()
