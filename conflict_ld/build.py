@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -31,7 +30,7 @@ from conflict_ld.mapping.tables import Tables
 
 from .readers import read_in_processes, reader_count
 from .reasoning import materialise
-from .release import DISTRIBUTIONS, describe, gz, issued, publish, sha256sums, version_of
+from .release import DISTRIBUTIONS, Staging, describe, gz, issued, sha256sums, version_of
 from .resources import load_prose, load_tables, prefixes, read_text
 from .serialize import SortedDump, to_triples
 from .validate import Finding, validate, violations
@@ -246,27 +245,32 @@ def _build(*, seeds: Path, out: Path, base_uri: str, progress: Progress,
     counts = build_report(result, triples=len(dump.triples), graphs=dump.graph_sizes())
     report = {"base_uri": base_uri, **counts, "inferred_triples": inferred,
               "validation": validation_summary(findings)}
-    files: dict[str, bytes] = {}
-    for dist in DISTRIBUTIONS:
-        progress(f"serialising {dist.file_name}")
-        if dist.scope == "ontology":
-            data = read_text("conflict_ld.ontology", "conflict.ttl").encode("utf-8")
-        elif dist.scope == "shapes":
-            data = read_text("conflict_ld.shapes", "shapes.ttl").encode("utf-8")
-        else:
-            data = dump.render(dist.fmt, prefixes=prefixes())
-        files[dist.file_name] = gz(data) if dist.gzipped else data
-    version = version_of(gzip.decompress(files["dataset.nq.gz"]))
-    report = {**report, "version": version}
-    files["report.json"] = (json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    stats = {"triples": report["triples"], "entities": report["entities"]["total"],
-             "classes": report["entities"]["by_class"]}
-    void = describe(base=base_uri, version=version, files=files, prefixes=prefixes(), stats=stats,
-                    sources=sorted(result.sources.values()), when=issued())
-    files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
-    files["SHA256SUMS"] = sha256sums(files)
-    folder = publish(out, version, files)
-    progress(f"published release {version}: {len(files)} files in {folder}")
+    with Staging(out) as staging:
+        version = ""
+        for dist in DISTRIBUTIONS:
+            progress(f"serialising {dist.file_name}")
+            if dist.scope == "ontology":
+                data = read_text("conflict_ld.ontology", "conflict.ttl").encode("utf-8")
+            elif dist.scope == "shapes":
+                data = read_text("conflict_ld.shapes", "shapes.ttl").encode("utf-8")
+            else:
+                data = dump.render(dist.fmt, prefixes=prefixes())
+            if dist.file_name == "dataset.nq.gz":
+                version = version_of(data)
+            staging.write(dist.file_name, gz(data) if dist.gzipped else data)
+            del data  # written: a release's files are never all in memory at once
+        report = {**report, "version": version}
+        staging.write("report.json",
+                      (json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode())
+        stats = {"triples": report["triples"], "entities": report["entities"]["total"],
+                 "classes": report["entities"]["by_class"]}
+        void = describe(base=base_uri, version=version, files=staging.written, prefixes=prefixes(),
+                        stats=stats, sources=sorted(result.sources.values()), when=issued())
+        staging.write("void.ttl", void.serialize(format="turtle", encoding="utf-8"))
+        staging.write("SHA256SUMS", sha256sums(staging.written))
+        files = len(staging.written)
+        folder = staging.publish(version)
+    progress(f"published release {version}: {files} files in {folder}")
     return report
 
 

@@ -44,8 +44,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         _findings(failure.findings, limit=50)
         print(f"conflict-ld: {failure}", file=sys.stderr)
         return 1
+    except OSError as error:  # the disk, not the input: a full disk, a folder not writable
+        print(f"conflict-ld: error: {error}; the published releases are as they were", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        # A release is renamed into place whole or not at all (see release.publish).
+        # A release is renamed into place whole or not at all (see release.Staging).
         print("conflict-ld: interrupted; a release is only ever published whole, and `latest` "
               "points at the last one published", file=sys.stderr)
         return 130

@@ -71,7 +71,7 @@ def describe(
     *,
     base: str,
     version: str,
-    files: Mapping[str, bytes],
+    files: Mapping[str, Written],
     prefixes: Mapping[str, str],
     stats: Mapping[str, object],
     sources: list[str],
@@ -114,7 +114,7 @@ def describe(
     for source in sources:
         g.add((dataset, dct.source, URIRef(source)))
     for dist in DISTRIBUTIONS:
-        data = files[dist.file_name]
+        written = files[dist.file_name]
         node = URIRef(f"{release}{dist.file_name}")
         checksum = URIRef(f"{node}#sha256")
         g.add((dataset, dcat.distribution, node))
@@ -125,49 +125,77 @@ def describe(
         if dist.gzipped:
             g.add((node, dcat.compressFormat,
                    URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
-        g.add((node, dcat.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        g.add((node, dcat.byteSize, Literal(written.size, datatype=XSD.nonNegativeInteger)))
         g.add((node, dct.license, CC_BY_SA_4))
         g.add((node, spdx.checksum, checksum))
         g.add((checksum, RDF.type, spdx.Checksum))
         g.add((checksum, spdx.algorithm, spdx.checksumAlgorithm_sha256))
-        digest = hashlib.sha256(data).hexdigest()
-        g.add((checksum, spdx.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+        g.add((checksum, spdx.checksumValue, Literal(written.sha256, datatype=XSD.hexBinary)))
     return g
 
 
-def sha256sums(files: Mapping[str, bytes]) -> bytes:
-    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}" for name, data in sorted(files.items())]
+@dataclass(frozen=True)
+class Written:
+    """A file of a release as written: what VoID/DCAT and SHA256SUMS say of it."""
+
+    size: int
+    sha256: str
+
+
+def sha256sums(files: Mapping[str, Written]) -> bytes:
+    lines = [f"{file.sha256}  {name}" for name, file in sorted(files.items())]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def publish(out: Path, version: str, files: Mapping[str, bytes]) -> Path:
-    """Write ``out/<version>/`` through a staging folder, then point ``out/latest`` at it with
-    an atomic rename. Earlier versions stay where they are."""
-    out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / version
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=out))
-    try:
+class Staging:
+    """A release being written: each file goes to a private folder beside the releases as soon
+    as it is made (so a release's files are never all in memory at once), and ``publish``
+    renames the folder into place whole. Left without publishing (an error, a violation,
+    Ctrl-C), the folder is removed and the published releases are as they were."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=".staging.", dir=self.out))
         # mkdtemp makes the folder private; a release is public (a web server may serve it).
-        staging.chmod(0o755)
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
+        self.folder.chmod(0o755)
+        self.written: dict[str, Written] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)  # gone already once published
+
+    def write(self, name: str, data: bytes) -> None:
+        (self.folder / name).write_bytes(data)
+        self.written[name] = Written(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+    def publish(self, version: str) -> Path:
+        """Rename the folder to ``out/<version>/`` (replacing a release of that version), then
+        point ``out/latest`` at it with an atomic rename. Earlier versions stay where they are."""
+        target = self.out / version
         if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{version}.old-", dir=out))
+            retired = Path(tempfile.mkdtemp(prefix=f".{version}.old-", dir=self.out))
             os.rename(target, retired / version)
-            os.rename(staging, target)
+            os.rename(self.folder, target)
             shutil.rmtree(retired, ignore_errors=True)
         else:
-            os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    link = out / f".{LATEST}.{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(version)
-    os.replace(link, out / LATEST)
-    return target
+            os.rename(self.folder, target)
+        link = self.out / f".{LATEST}.{os.getpid()}"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(version)
+        os.replace(link, self.out / LATEST)
+        return target
+
+
+def publish(out: Path, version: str, files: Mapping[str, bytes]) -> Path:
+    """Write ``out/<version>/`` from ``files`` through a staging folder (see Staging)."""
+    with Staging(out) as staging:
+        for name, data in files.items():
+            staging.write(name, data)
+        return staging.publish(version)
 
 
 def release_folder(path: Path) -> Path:

@@ -16,7 +16,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 import conflict_ld.build as build_module
 from conflict_ld.cli import main
-from conflict_ld.release import DISTRIBUTIONS, publish
+from conflict_ld.release import DISTRIBUTIONS, Staging, publish
 from tests.conftest import ROOT, release
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -146,6 +146,40 @@ def test_a_publication_that_breaks_off_leaves_the_previous_release(tmp_path: Pat
     assert (out / "latest" / "a.txt").read_bytes() == b"old"
     assert not (out / "bbbb").exists()
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # staging cleaned up
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_a_release_left_while_staged_is_not_published(tmp_path: Path, stop: type[BaseException]) -> None:
+    """Files are written as they are made (not kept in memory): Ctrl-C or an error between
+    two of them leaves the published releases as they were and no staging folder."""
+    out = tmp_path / "out"
+    publish(out, "aaaa", {"a.txt": b"old"})
+    with pytest.raises(stop), Staging(out) as staging:
+        staging.write("dataset.trig", b"written")
+        assert (staging.folder / "dataset.trig").read_bytes() == b"written"
+        assert staging.written["dataset.trig"].size == 7
+        assert staging.written["dataset.trig"].sha256 == hashlib.sha256(b"written").hexdigest()
+        raise stop
+    assert (out / "latest").readlink() == Path("aaaa")
+    assert sorted(p.name for p in out.iterdir()) == ["aaaa", "latest"]
+
+
+def test_a_build_that_fails_while_serialising_publishes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]) == 0
+    before = sorted(p.name for p in out.iterdir())
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "sha256sums", broken)  # the last file of a release
+    (tmp_path / "seeds").mkdir()
+    for seed in sorted((ROOT / "seeds").glob("*.txt"))[:2]:  # other input: another version
+        shutil.copy(seed, tmp_path / "seeds" / seed.name)
+    assert main(["build", "--seeds", str(tmp_path / "seeds"), "--out", str(out)]) == 2
+    assert "No space left on device; the published releases are as they were" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_a_violation_blocks_the_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
