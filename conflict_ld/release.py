@@ -190,14 +190,6 @@ class Staging:
         return target
 
 
-def publish(out: Path, version: str, files: Mapping[str, bytes]) -> Path:
-    """Write ``out/<version>/`` from ``files`` through a staging folder (see Staging)."""
-    with Staging(out) as staging:
-        for name, data in files.items():
-            staging.write(name, data)
-        return staging.publish(version)
-
-
 def release_folder(path: Path) -> Path:
     """A build folder's latest release, or the folder itself when it is a release."""
     latest = path / LATEST

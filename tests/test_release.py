@@ -8,6 +8,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 import conflict_ld.build as build_module
 from conflict_ld.cli import main
-from conflict_ld.release import DISTRIBUTIONS, Staging, publish
+from conflict_ld.release import DISTRIBUTIONS, Staging
 from tests.conftest import ROOT, release
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -126,6 +127,14 @@ def test_new_input_makes_a_new_version_and_keeps_the_old(tmp_path: Path) -> None
     assert (out / first / "dataset.nq.gz").is_file() and (out / second / "dataset.nq.gz").is_file()
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
         [first, second, "latest"])
+
+
+def publish(out: Path, version: str, files: Mapping[str, bytes]) -> Path:
+    """A release of ``files``, written as the build writes one."""
+    with Staging(out) as staging:
+        for name, data in files.items():
+            staging.write(name, data)
+        return staging.publish(version)
 
 
 def test_a_publication_that_breaks_off_leaves_the_previous_release(tmp_path: Path) -> None:
